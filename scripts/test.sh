@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# test.sh runs Burrow's test tiers in order and prints the time each took.
+# `make test` calls it after setup; a failing tier stops the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+times=()
+tier() {
+	local name=$1
+	shift
+	echo "== tier: $name"
+	local start=$SECONDS
+	"$@"
+	times+=("$(printf '%-28s %4ds' "$name" $((SECONDS - start)))")
+}
+
+tier "build (kernel, burrow)" make --no-print-directory kernel build/burrow
+tier "1 host (go test ./...)" go test -count=1 ./...
+tier "2 QEMU boots (TestQEMU*)" env BURROW_QEMU=1 go test -count=1 -run '^TestQEMU' ./...
+for extra in mk/*.test.sh; do
+	[ -e "$extra" ] || continue
+	tier "$(basename "$extra" .test.sh)" bash "$extra"
+done
+
+echo "== time per tier"
+printf '  %s\n' "${times[@]}"
