@@ -60,6 +60,15 @@ func (c Config) Validate() error {
 	if c.KVHeads > c.Heads || c.Heads%c.KVHeads != 0 {
 		return fmt.Errorf("llama: n_heads %d is not a multiple of n_kv_heads %d", c.Heads, c.KVHeads)
 	}
+	// Bound the total size in float64 arithmetic, where it cannot overflow,
+	// before anyone multiplies the fields as ints.
+	hs := float64(c.HeadSize())
+	total := float64(c.Vocab)*float64(c.Dim)*2 + float64(c.Layers)*
+		(float64(c.Dim)*(float64(c.Heads)+float64(c.KVHeads))*hs*2+3*float64(c.Dim)*float64(c.HiddenDim)) +
+		float64(c.Layers)*float64(c.SeqLen)*float64(c.KVDim())*2
+	if total > 1<<40 {
+		return fmt.Errorf("llama: model of %.3g weights is beyond any machine Burrow runs on", total)
+	}
 	if c.NormEps < 0 || c.RopeTheta < 0 {
 		return fmt.Errorf("llama: negative norm epsilon or rope theta")
 	}
