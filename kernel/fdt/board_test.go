@@ -26,7 +26,7 @@ func TestBoardMemory(t *testing.T) {
 		dtb  string
 		want []Region
 	}{
-		{"raspi4b.dtb", []Region{{0, 0x3c000000}}},         // 960 MiB at 0
+		{"raspi4b.dtb", []Region{{0, 0x3c000000}}},      // 960 MiB at 0
 		{"virt.dtb", []Region{{0x40000000, 128 << 20}}}, // QEMU's default -m 128M
 	}
 	for _, tt := range tests {

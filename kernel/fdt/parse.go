@@ -22,9 +22,9 @@ const MaxDepth = 64
 
 // Tree is a parsed device tree.
 type Tree struct {
-	Header   Header
+	Header     Header
 	MemReserve []Region // the /memreserve/ entries, in blob order
-	Root     *Node
+	Root       *Node
 
 	phandles map[uint32]*Node
 }
