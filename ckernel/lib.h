@@ -1,0 +1,23 @@
+// lib.h: the little libc the C core needs: memory and string helpers and a
+// printf for the console. All of it is position independent, so boot code
+// may call it before the MMU is on.
+#pragma once
+#include "types.h"
+#include <stdarg.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+// parse_u64 parses a decimal or 0x-prefixed hexadecimal number; it stops at
+// the first character that is not a digit.
+u64 parse_u64(const char *s);
+
+// kprintf formats to the console: %s %c %d %u %x %p and the l (64-bit)
+// modifier, with an optional 0 flag and width (%016lx).
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kvprintf(const char *fmt, va_list ap);
+// ksnprintf formats into buf and always NUL-terminates it.
+int ksnprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
