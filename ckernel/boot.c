@@ -7,34 +7,37 @@
 
 struct bootinfo bootinfo;
 
-// find_dtb returns the device tree's physical address. The Linux boot
+// find_dtb sets bootinfo.dtb_pa to the device tree's physical address
+// (which may be 0) and says whether it found one. The Linux boot
 // protocol passes it in x0 (Pi firmware, QEMU with a raw Image). QEMU does
 // not set x0 for an ELF kernel; it places the DTB at the start of RAM
 // instead, so boot looks there, below the image (a DTB is 8-byte aligned).
-static u64 find_dtb(u64 x0, u64 image_pa) {
+static bool find_dtb(u64 x0, u64 image_pa) {
 	struct fdt f;
+	bootinfo.dtb_pa = x0;
 	if (fdt_open(&f, (const void *)x0))
-		return x0;
+		return true;
 	u64 ram = ALIGN_DOWN(image_pa, 1 * GiB);
 	for (u64 a = ram; a < image_pa; a += 8)
 		if (fdt_open(&f, (const void *)a)) {
-			bootinfo.dtb_search = a;
-			return a;
+			bootinfo.dtb_pa = a;
+			bootinfo.dtb_searched = true;
+			return true;
 		}
-	return 0;
+	return false;
 }
 
 void boot_early(u64 x0, u64 entry_count, u64 entry_el, u64 image_pa) {
 	bootinfo.entry_count = entry_count;
 	bootinfo.entry_el = entry_el;
 	bootinfo.image_pa = image_pa;
-	bootinfo.dtb_pa = find_dtb(x0, image_pa);
+	bootinfo.have_dtb = find_dtb(x0, image_pa);
 
 	// RAM: every reg entry of every memory node. Without a device tree
 	// there is no safe guess; map just the 1 GiB holding the image so
 	// kmain can run and report the missing tree.
 	struct fdt f;
-	if (bootinfo.dtb_pa && fdt_open(&f, (const void *)bootinfo.dtb_pa)) {
+	if (bootinfo.have_dtb && fdt_open(&f, (const void *)bootinfo.dtb_pa)) {
 		for (int node = fdt_find_path(&f, "/memory"); node >= 0 && bootinfo.nram < MAX_RAM_REGIONS;) {
 			u64 a, s;
 			if (!fdt_reg(&f, node, bootinfo.nram, &a, &s))

@@ -13,7 +13,8 @@ struct bootinfo {
 	u64 image_pa;     // where the loader put the image (its header)
 	int nram;         // RAM regions from /memory reg
 	u64 ram_base[MAX_RAM_REGIONS], ram_size[MAX_RAM_REGIONS];
-	u64 dtb_search;   // 0: from x0; else where the DTB was found by search
+	bool have_dtb;     // a device tree was found at dtb_pa
+	bool dtb_searched; // ... by searching RAM, not from x0
 };
 
 extern struct bootinfo bootinfo;

@@ -26,7 +26,7 @@ static u64 read_cells(const u8 *p, int n) {
 
 bool fdt_open(struct fdt *f, const void *p) {
 	const u8 *b = p;
-	if (!p || fdt_be32(b) != FDT_MAGIC)
+	if (fdt_be32(b) != FDT_MAGIC) // p may be 0: RAM starts there on the Pi
 		return false;
 	u32 version = fdt_be32(b + 20);
 	if (version < 16)

@@ -47,6 +47,8 @@ static void banner(void) {
 	// guest time, so this counter delta is an instruction count.
 	u64 insns = (counter_now() - bootinfo.entry_count) * 1000000000UL / counter_freq();
 	kprintf("\nBurrow C core on %s (%s)\n", plat.model, plat.board);
+	kprintf("device tree at 0x%lx (%s)\n", bootinfo.dtb_pa,
+		bootinfo.dtb_searched ? "found by search: the loader did not pass it in x0" : "from x0");
 	kprintf("entered at EL%lu, running at EL1; RAM %lu MiB (0x%lx) from the device tree; %d CPUs\n",
 		bootinfo.entry_el, ram_total() / MiB, ram_total(), plat.cpus);
 	report("boot", "board=%s el=%lu ram=0x%lx cpus=%d banner_insns=%lu", plat.board,
