@@ -86,3 +86,9 @@ func (c Config) Params(untied bool) int {
 	}
 	return n
 }
+
+// NormEpsOrDefault returns the RMSNorm epsilon in effect.
+func (c Config) NormEpsOrDefault() float32 { return c.eps() }
+
+// RopeThetaOrDefault returns the rotary base frequency in effect.
+func (c Config) RopeThetaOrDefault() float32 { return c.theta() }
