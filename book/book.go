@@ -107,9 +107,6 @@ func Build(cfg Config) (*Result, error) {
 	b.checkOrphans(srcDir)
 	res := &Result{}
 	b.generate(res)
-	if len(b.errs) > 0 {
-		return nil, &Error{b.errs}
-	}
 	for _, c := range b.chapters {
 		b.collectAnchors(c)
 	}

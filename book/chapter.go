@@ -219,6 +219,11 @@ func (c *chapter) lineOf(n ast.Node) int {
 			pos = p.Lines().At(0).Start
 		}
 	}
+	return c.lineAt(pos)
+}
+
+// lineAt returns the chapter source line of a byte offset in the body.
+func (c *chapter) lineAt(pos int) int {
 	if pos < 0 {
 		return 0
 	}

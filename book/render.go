@@ -50,7 +50,7 @@ func (b *builder) render(c *chapter, m mode) (string, []section) {
 			if m == pageMode && n.Info != nil {
 				lang := strings.Fields(string(n.Info.Segment.Value(c.body)))
 				if len(lang) > 0 && lang[0] != quoteInfo && !knownLang(lang[0]) {
-					b.warnf("%s:%d: code block language %q is not known to the highlighter", c.Src, c.lineOf(n), lang[0])
+					b.warnf("%s:%d: code block language %q is not known to the highlighter", c.Src, c.lineAt(n.Info.Segment.Start), lang[0])
 				}
 			}
 		}

@@ -41,7 +41,7 @@ func Unified(nameA, nameB, a, b string, ctx int) string {
 			ops = append(ops, op{' ', x[i], i, j})
 			i++
 			j++
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
+		case j < len(y) && (i == len(x) || lcs[i][j+1] > lcs[i+1][j]):
 			ops = append(ops, op{'+', y[j], i, j})
 			j++
 		default:
@@ -83,7 +83,15 @@ func Unified(nameA, nameB, a, b string, ctx int) string {
 				nb++
 			}
 		}
-		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", ops[start].ai+1, na, ops[start].bi+1, nb)
+		// An empty side is numbered by the line before it, as diff(1) does.
+		sa, sb := ops[start].ai+1, ops[start].bi+1
+		if na == 0 {
+			sa--
+		}
+		if nb == 0 {
+			sb--
+		}
+		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n", sa, na, sb, nb)
 		for _, o := range ops[start:end] {
 			out.WriteByte(o.kind)
 			out.WriteString(o.text)

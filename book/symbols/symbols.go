@@ -132,8 +132,8 @@ func recvName(e ast.Expr) string {
 
 var (
 	// A function definition starts at column 0 with its return type and
-	// name on one line, and has no semicolon (a prototype has one).
-	cFuncRE       = regexp.MustCompile(`^(?:[A-Za-z_][\w]*[\s*]+)+?\**([A-Za-z_]\w*)\s*\(([^;]*)$`)
+	// name on one line; opensBody then tells it from a prototype.
+	cFuncRE       = regexp.MustCompile(`^(?:[A-Za-z_]\w*[\s*]+)+?\**([A-Za-z_]\w*)\s*\(`)
 	cStructRE     = regexp.MustCompile(`^(?:typedef\s+)?(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{`)
 	cTypedefRE    = regexp.MustCompile(`^typedef\s.*?\b([A-Za-z_]\w*)\s*;\s*(?://.*|/\*.*)?$`)
 	cTypedefEndRE = regexp.MustCompile(`^\}\s*([A-Za-z_]\w*)\s*;`)

@@ -1,0 +1,2 @@
+// ANCHOR: open
+int x;

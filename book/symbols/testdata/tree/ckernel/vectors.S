@@ -1,0 +1,6 @@
+	.global vectors
+	.balign 2048
+vectors:
+	b	.
+local_label:
+	ret

@@ -1,0 +1,4 @@
+	.global vectors
+	.balign 2048
+vectors:
+	b	trap_handler
