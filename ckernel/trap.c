@@ -43,3 +43,17 @@ void trap_handler(struct trapframe *tf) {
 		panic("trap_handler: impossible trap kind %lu", tf->kind);
 	}
 }
+
+// vectors.S addresses the frame with the TF_* constants; these checks keep
+// the two from drifting apart silently.
+#include <stddef.h>
+_Static_assert(offsetof(struct trapframe, sp) == TF_SP, "TF_SP");
+_Static_assert(offsetof(struct trapframe, elr) == TF_ELR, "TF_ELR");
+_Static_assert(offsetof(struct trapframe, spsr) == TF_SPSR, "TF_SPSR");
+_Static_assert(offsetof(struct trapframe, esr) == TF_ESR, "TF_ESR");
+_Static_assert(offsetof(struct trapframe, far) == TF_FAR, "TF_FAR");
+_Static_assert(offsetof(struct trapframe, kind) == TF_KIND, "TF_KIND");
+_Static_assert(offsetof(struct trapframe, fpsr) == TF_FPSR, "TF_FPSR");
+_Static_assert(offsetof(struct trapframe, q) == TF_Q, "TF_Q");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
+_Static_assert(TF_SIZE % 16 == 0, "the frame keeps SP 16-byte aligned");
