@@ -141,6 +141,7 @@ for extra in "$@"; do
 			done
 			rm -rf "$deps/fw.tmp"
 		fi
+		command -v dtc >/dev/null || apt_install device-tree-compiler
 		;;
 	chromium)
 		command -v chromium >/dev/null || apt_install chromium

@@ -42,6 +42,21 @@ func Build(t testing.TB, name string) string {
 	return filepath.Join(Root(t), "build", name)
 }
 
+// NeedBuild skips the test unless BURROW_QEMU=1 (make test builds the
+// outputs first); when it is set, a missing output fails the test. Tests
+// that use it are named TestImage... and run in the same tier as QEMU boots.
+func NeedBuild(t testing.TB, outputs ...string) {
+	t.Helper()
+	if os.Getenv("BURROW_QEMU") != "1" {
+		t.Skip("needs build outputs: runs with BURROW_QEMU=1 (make test)")
+	}
+	for _, o := range outputs {
+		if _, err := os.Stat(Build(t, o)); err != nil {
+			t.Fatalf("build output %s is missing: run make (%v)", o, err)
+		}
+	}
+}
+
 // NeedQEMU skips the test unless BURROW_QEMU=1. When it is set, it fails the
 // test if QEMU or any of the named build outputs is missing.
 func NeedQEMU(t testing.TB, outputs ...string) {
