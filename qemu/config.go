@@ -39,6 +39,13 @@ type Config struct {
 	// Seed is the seed= value with Protocol; 0 draws a random one.
 	Seed uint64
 
+	// Budget is a limit on the guest's virtual time, which under Icount is
+	// an instruction count (one nanosecond per instruction). When the guest
+	// passes it, or its virtual clock stops for good (every CPU idle with no
+	// timer armed), Run kills QEMU and returns a *BudgetError. Zero means no
+	// budget. It needs Icount; vclock.go says how the clock is read.
+	Budget time.Duration
+
 	// Backstop is the wall-clock limit on the whole run. When it fires, Run
 	// kills QEMU and returns a *TimeoutError. Zero means DefaultBackstop.
 	Backstop time.Duration
@@ -47,6 +54,10 @@ type Config struct {
 	Input []Input
 	// Console, when set, receives the console output as it arrives.
 	Console io.Writer
+
+	// QMP, when set, opens a QMP monitor on this Unix socket path. Run
+	// opens one in a temporary directory for a Budget.
+	QMP string
 
 	Extra []string // more QEMU arguments, appended last
 	QEMU  string   // the QEMU binary; empty means qemu-system-aarch64
@@ -128,6 +139,9 @@ func (c *Config) Args(interactive bool) ([]string, error) {
 		args = append(args,
 			"-chardev", "socket,id=gdb0,path="+escapeOpt(c.GDBSocket)+",server=on,wait=off",
 			"-gdb", "chardev:gdb0")
+	}
+	if c.QMP != "" {
+		args = append(args, "-qmp", "unix:"+escapeOpt(c.QMP)+",server=on,wait=off")
 	}
 	if c.Halted {
 		args = append(args, "-S")

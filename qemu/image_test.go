@@ -80,3 +80,10 @@ func (a *asm) write(t *testing.T) string {
 	}
 	return p
 }
+
+// idle parks the CPU for good: WFI in a loop (C6.2.393 WFI: 0xD503207F;
+// B .-4: 0x17FFFFFF), with no timer armed to wake it.
+func (a *asm) idle() {
+	a.emit(0xD503207F)
+	a.emit(0x17FFFFFF)
+}

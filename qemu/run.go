@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +25,8 @@ type Result struct {
 	Reports  []Report      // protocol lines that carried the nonce
 	Rejected []string      // protocol lines that did not (never trusted)
 	Backstop bool          // the wall-clock backstop fired and QEMU was killed
+	Virtual  time.Duration // with a Budget, the last virtual time read (a lower bound)
+	Budget   *BudgetError  // with a Budget, set when the guest overran it or stalled
 	Stderr   string        // what QEMU itself printed (errors, warnings)
 	Wall     time.Duration // how long the run took
 }
@@ -73,6 +76,35 @@ func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("qemu: kernel did not exit within the %v wall-clock backstop; %s", e.After, last)
 }
 
+// BudgetError is returned when the guest overran its virtual-time budget, or
+// its virtual clock stopped for good. Either is the kernel's doing, unlike a
+// backstop timeout.
+type BudgetError struct {
+	Budget   time.Duration // the budget (virtual time)
+	Virtual  time.Duration // virtual time when QEMU was killed
+	Stalled  bool          // the clock stopped: every CPU idle with no timer armed
+	LastLine string
+}
+
+func (e *BudgetError) Error() string {
+	last := "the console printed nothing"
+	if e.LastLine != "" {
+		last = fmt.Sprintf("last console line: %q", e.LastLine)
+	}
+	if e.Stalled {
+		return fmt.Sprintf("qemu: kernel hung: virtual clock stopped at %v (every CPU idle, no timer armed); %s", e.Virtual, last)
+	}
+	return fmt.Sprintf("qemu: kernel did not exit within its %v virtual-time budget (%d instructions); %s",
+		e.Budget, e.Budget.Nanoseconds(), last)
+}
+
+// StallAfter is how long the virtual clock may stand still, in wall time,
+// before a run with a Budget counts as hung.
+var StallAfter = 10 * time.Second
+
+// budgetPoll is how often the virtual clock is read.
+const budgetPoll = 20 * time.Millisecond
+
 // IsTimeout reports whether err is a backstop timeout.
 func IsTimeout(err error) bool {
 	var t *TimeoutError
@@ -95,6 +127,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		cfg.Append = strings.TrimSpace(fmt.Sprintf("nonce=%s seed=%d %s", res.Nonce, res.Seed, cfg.Append))
 		proto = &Protocol{Nonce: res.Nonce}
+	}
+	if cfg.Budget > 0 {
+		if !cfg.Icount {
+			return res, fmt.Errorf("qemu: a virtual-time budget needs Icount")
+		}
+		dir, err := os.MkdirTemp("", "burrow-qemu-")
+		if err != nil {
+			return res, err
+		}
+		defer os.RemoveAll(dir)
+		if cfg.QMP == "" {
+			cfg.QMP = filepath.Join(dir, "qmp.sock")
+		}
 	}
 	args, err := cfg.Args(false)
 	if err != nil {
@@ -134,6 +179,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	overrun := make(chan *BudgetError, 1)
+	lastVirtual := make(chan time.Duration, 1)
+	if cfg.Budget > 0 {
+		go watchBudget(watchCtx, &cfg, overrun, lastVirtual)
+	} else {
+		lastVirtual <- 0
+	}
 	timer := time.NewTimer(backstop)
 	defer timer.Stop()
 	var runErr error
@@ -144,11 +198,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		<-waited
 		res.Backstop = true
 		runErr = &TimeoutError{After: backstop}
+	case be := <-overrun:
+		cmd.Process.Kill()
+		<-waited
+		res.Budget = be
+		runErr = be
 	case <-ctx.Done():
 		cmd.Process.Kill()
 		<-waited
 		runErr = ctx.Err()
 	}
+	stopWatch()
+	res.Virtual = <-lastVirtual
 	stdin.Close() // unblocks the typist if QEMU died with input pending
 	close(con.typed)
 	<-typist
@@ -161,10 +222,51 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.ExitCode = cmd.ProcessState.ExitCode()
 	}
 	res.Stderr = stderr.String()
-	if t, ok := runErr.(*TimeoutError); ok {
-		t.LastLine = res.LastLine()
+	switch e := runErr.(type) {
+	case *TimeoutError:
+		e.LastLine = res.LastLine()
+	case *BudgetError:
+		e.LastLine = res.LastLine()
 	}
 	return res, runErr
+}
+
+// watchBudget reads the guest's virtual clock until ctx ends, reports an
+// overrun or a stall on overrun, and sends the last time read on last.
+// If QMP never answers, only the backstop guards the run.
+func watchBudget(ctx context.Context, cfg *Config, overrun chan<- *BudgetError, last chan<- time.Duration) {
+	var vt time.Duration
+	defer func() { last <- vt }()
+	q, err := DialQMP(ctx, cfg.QMP)
+	if err != nil {
+		return
+	}
+	go func() { <-ctx.Done(); q.Close() }()
+	tick := time.NewTicker(budgetPoll)
+	defer tick.Stop()
+	changed := time.Now()
+	for {
+		t, err := readVirtualTime(q)
+		if err != nil {
+			return // QEMU exited, or ctx ended
+		}
+		if t != vt {
+			vt, changed = t, time.Now()
+		}
+		switch {
+		case vt > cfg.Budget:
+			overrun <- &BudgetError{Budget: cfg.Budget, Virtual: vt}
+			return
+		case !cfg.Halted && time.Since(changed) > StallAfter:
+			overrun <- &BudgetError{Budget: cfg.Budget, Virtual: vt, Stalled: true}
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // console receives QEMU's stdout: it splits lines, feeds the protocol parser

@@ -206,3 +206,51 @@ func TestQEMUSemihostingExit(t *testing.T) {
 		}
 	}
 }
+
+func TestQEMUBudget(t *testing.T) {
+	testenv.NeedQEMU(t)
+	root := testenv.Root(t)
+	for _, board := range BoardNames() {
+		// A busy hang overruns the budget in virtual time, long before the backstop.
+		var a asm
+		a.printString(Boards[board].UART, "busy forever\n")
+		a.hang()
+		cfg := Config{Board: board, Kernel: a.write(t), Root: root, Icount: true, Semihosting: true,
+			Budget: 200 * time.Millisecond, Backstop: time.Minute}
+		start := time.Now()
+		res, err := Run(context.Background(), cfg)
+		var be *BudgetError
+		if !errors.As(err, &be) || be.Stalled || res.Budget == nil || res.Backstop {
+			t.Errorf("%s busy hang: Run = %v, want a budget overrun (stderr %s)", board, err, res.Stderr)
+		} else if !strings.Contains(err.Error(), `last console line: "busy forever"`) || res.Virtual <= cfg.Budget {
+			t.Errorf("%s busy hang: error %q, virtual time %v", board, err, res.Virtual)
+		}
+		t.Logf("%s: busy hang ended after %v wall, %v virtual", board, time.Since(start), res.Virtual)
+
+		// A kernel that exits inside its budget is not disturbed.
+		var b asm
+		b.printString(Boards[board].UART, "quick\n")
+		b.semihostExit(0)
+		cfg.Kernel = b.write(t)
+		res, err = Run(context.Background(), cfg)
+		if err != nil || res.ExitCode != 0 || res.Budget != nil {
+			t.Errorf("%s quick exit: Run = %v, exit %d (stderr %s)", board, err, res.ExitCode, res.Stderr)
+		}
+	}
+}
+
+func TestQEMUStall(t *testing.T) {
+	testenv.NeedQEMU(t)
+	defer func(d time.Duration) { StallAfter = d }(StallAfter)
+	StallAfter = time.Second
+	var a asm
+	a.printString(Boards["virt"].UART, "idle forever\n")
+	a.idle()
+	cfg := Config{Board: "virt", Kernel: a.write(t), Root: testenv.Root(t), Icount: true,
+		Budget: 10 * time.Second, Backstop: time.Minute}
+	res, err := Run(context.Background(), cfg)
+	var be *BudgetError
+	if !errors.As(err, &be) || !be.Stalled || !strings.Contains(err.Error(), "virtual clock stopped") {
+		t.Errorf("idle forever: Run = %v, want a stall (stderr %s)", err, res.Stderr)
+	}
+}
