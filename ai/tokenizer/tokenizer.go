@@ -183,3 +183,16 @@ func (t *Tokenizer) DecodeAll(toks []int) string {
 	}
 	return sb.String()
 }
+
+// Text returns the text token tok stands for: its piece, or the raw byte
+// of a byte-fallback piece. Control tokens (BOS, EOS) have no text.
+func (t *Tokenizer) Text(tok int) string {
+	if tok < 0 || tok >= len(t.Pieces) || tok == t.BOS || tok == t.EOS {
+		return ""
+	}
+	p := t.Pieces[tok]
+	if b, ok := byteValue(p); ok {
+		return string([]byte{b})
+	}
+	return p
+}
