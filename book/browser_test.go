@@ -117,6 +117,7 @@ func TestBrowserBook(t *testing.T) {
 	t.Run("search finds a known term", func(t *testing.T) {
 		do("type a query", chromedp.Click(chromedp.CSS("#search")), chromedp.SendKeys(chromedp.CSS("#search"), searchTerm),
 			chromedp.WaitVisible(chromedp.CSS("#search-results li a")))
+		shot(t, ctx, filepath.Join(root, "build", "book-search.png"))
 		first := eval(`document.querySelector("#search-results li a").getAttribute("href")`)
 		if !strings.Contains(first, searchWantURL) {
 			t.Errorf("search %q: first result %s, want a section of %s", searchTerm, first, searchWantURL)
@@ -145,6 +146,8 @@ func TestBrowserBook(t *testing.T) {
 		if len(parts) != 2 || parts[0] == parts[1] {
 			t.Errorf("keyword colour vs text colour = %q, want them to differ", diff)
 		}
+		eval(`(document.querySelector("figure.quote").scrollIntoView(), "")`)
+		shot(t, ctx, filepath.Join(root, "build", "book-code.png"))
 		cap := eval(`document.querySelector("figure.quote figcaption a").getAttribute("href")`)
 		resp, err := http.Get(srv.URL + "/" + strings.SplitN(cap, "#", 2)[0])
 		if err != nil || resp.StatusCode != 200 {

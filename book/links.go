@@ -50,7 +50,8 @@ func (b *builder) resolveLink(c *chapter, m mode, dest string) (string, error) {
 		}
 		return dest, nil
 	}
-	if strings.HasSuffix(u.Path, ".md") && c.Base == "" {
+	// A relative .md link is a chapter; "/path/FILE.md" is a file of the tree.
+	if strings.HasSuffix(u.Path, ".md") && c.Base == "" && !strings.HasPrefix(u.Path, "/") {
 		target := path.Clean(path.Join(path.Dir(c.File), u.Path))
 		tc, ok := b.byFile[target]
 		if !ok {
