@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+
+	"github.com/burrow-os/burrow/kernel/fdt"
 )
 
 // Page geometry: the 4 KiB translation granule (ARM ARM D8.2).
@@ -87,3 +89,7 @@ func (m *SliceMem) WriteAt(p []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
+
+// Region is a range of physical addresses [Address, Address+Size), the
+// device tree's type, so memory maps pass from package fdt unchanged.
+type Region = fdt.Region
