@@ -269,3 +269,59 @@ func read(t *testing.T, dir, name string) string {
 	require.NoError(t, err)
 	return string(data)
 }
+
+func TestGeneratedPages(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"book/src/SUMMARY.md": "# B\n- [One](one.md)\n",
+		"book/src/one.md":     "One.\n",
+		"ckernel/CONTRACT.md": "# Contract\n\nEvery crossing is in [trap.c](trap.c#L1) and `svc_dispatch`.\n\n## Services\n\nSee [below](#services).\n",
+		"ckernel/trap.c":      "void svc_dispatch(void)\n{\n}\n",
+		"kernel/sys/table.go": "package sys\n\nvar T = []E{{Number: 64, Name: \"write\", Support: Full}}\n",
+		"labs/01-a/x.c":       "a\n",
+		"labs/02-b/x.c":       "b\n",
+	})
+	out := filepath.Join(root, "out")
+	var log bytes.Buffer
+	res, err := Build(Config{Root: root, Out: out, Strict: true, Log: &log})
+	require.NoError(t, err, log.String())
+	assert.Equal(t, []string{"syscalls", "labs", "contract"}, res.Generated)
+	assert.NotContains(t, log.String(), "skipped")
+
+	contract := read(t, out, "generated/contract.html")
+	assert.Contains(t, contract, `<a href="../source/ckernel/trap.c.html#L1">trap.c</a>`, "CONTRACT.md's relative links resolve from ckernel/")
+	assert.Contains(t, contract, `class="sym"><code>svc_dispatch</code></a>`, "symbol links work on generated pages")
+	assert.Contains(t, contract, `Generated from <a href="../source/ckernel/CONTRACT.md.html">ckernel/CONTRACT.md</a>`)
+	assert.Contains(t, contract, `href="../assets/book.css"`)
+	sys := read(t, out, "generated/syscalls.html")
+	assert.Contains(t, sys, `<a href="../source/kernel/sys/table.go.html#L3">write</a>`)
+	labs := read(t, out, "generated/labs.html")
+	assert.Contains(t, labs, `<span class="gd">-a`)
+	one := read(t, out, "one.html")
+	for _, want := range []string{
+		`<li class="part">Generated reference</li>`,
+		`<a href="generated/syscalls.html">Linux syscall compatibility</a>`,
+		`<a href="generated/contract.html">The C/Go contract</a>`,
+		`<a class="next" rel="next" href="generated/syscalls.html">`,
+	} {
+		assert.Contains(t, one, want, "one.html links the generated pages")
+	}
+}
+
+func TestImages(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"book/src/SUMMARY.md":     "# B\n- [One](one.md)\n",
+		"book/src/one.md":         "![the map](img/map.svg)\n\n![gone](img/gone.png)\n",
+		"book/src/img/map.svg":    "<svg/>",
+		"book/src/img/unused.png": "x",
+	})
+	_, err := Build(Config{Root: root, Out: filepath.Join(root, "out"), Log: io.Discard})
+	var be *Error
+	require.True(t, errors.As(err, &be), "a missing image fails the build, got %v", err)
+	assert.Equal(t, []string{`book/src/one.md:3: link "img/gone.png": book/src/img/gone.png does not exist`}, be.Problems)
+
+	require.NoError(t, os.WriteFile(filepath.Join(root, "book/src/one.md"), []byte("![the map](img/map.svg)\n"), 0o644))
+	_, err = Build(Config{Root: root, Out: filepath.Join(root, "out"), Log: io.Discard})
+	require.NoError(t, err)
+	assert.Contains(t, read(t, filepath.Join(root, "out"), "one.html"), `<img src="img/map.svg" alt="the map">`)
+	assert.Equal(t, "<svg/>", read(t, filepath.Join(root, "out"), "img/map.svg"), "images are copied")
+}

@@ -82,26 +82,33 @@ func TestBrowserBook(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#search")))
 
 	t.Run("navigation links resolve", func(t *testing.T) {
-		links := eval(`Array.from(document.querySelectorAll("#sidebar a, .prevnext a, article a")).map(a => a.href).join("\n")`)
-		hrefs := strings.Split(links, "\n")
-		require.NotEmpty(t, hrefs)
-		checked := 0
-		for _, h := range hrefs {
-			if !strings.HasPrefix(h, srv.URL) {
-				continue
+		// Visit every chapter in the sidebar and fetch every link on it:
+		// sidebar, previous/next, links in the text, quote headers.
+		pages := strings.Split(eval(`Array.from(document.querySelectorAll("#sidebar li:not(.part) a")).map(a => a.href).join("\n")`), "\n")
+		require.Greater(t, len(pages), 3, "chapters in the sidebar")
+		seen := map[string]bool{}
+		for _, p := range pages {
+			do("open "+p, chromedp.Navigate(p), chromedp.WaitVisible(chromedp.CSS("article h1")))
+			links := eval(`Array.from(document.querySelectorAll("#sidebar a, .prevnext a, article a, .onpage a")).map(a => a.href).join("\n")`)
+			for _, h := range strings.Split(links, "\n") {
+				h, _, _ = strings.Cut(h, "#")
+				if !strings.HasPrefix(h, srv.URL) || seen[h] {
+					continue
+				}
+				seen[h] = true
+				resp, err := http.Get(h)
+				if err != nil {
+					t.Errorf("GET %s (linked from %s): %v", h, p, err)
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("GET %s (linked from %s) = %s, want 200", h, p, resp.Status)
+				}
 			}
-			resp, err := http.Get(h)
-			if err != nil {
-				t.Errorf("GET %s: %v", h, err)
-				continue
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Errorf("GET %s = %s, want 200", h, resp.Status)
-			}
-			checked++
 		}
-		t.Logf("%d links on the first page resolve", checked)
+		t.Logf("%d chapters, %d distinct local links, all resolve", len(pages), len(seen))
+		do("back to the start", chromedp.Navigate(srv.URL+"/index.html"), chromedp.WaitVisible(chromedp.CSS("article h1")))
 		// Following "next" in the browser lands on the second chapter of
 		// the sidebar.
 		second := eval(`document.querySelectorAll("#sidebar li:not(.part) a")[1].href`)
