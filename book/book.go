@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -210,15 +209,3 @@ func (b *builder) generate(res *Result) {
 		b.toc.Entries = append(b.toc.Entries, made...)
 	}
 }
-
-// chapterIndex returns c's position in reading order.
-func (b *builder) chapterIndex(c *chapter) int {
-	for i, x := range b.chapters {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
-var _ = path.Join

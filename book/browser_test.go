@@ -14,11 +14,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/burrow-os/burrow/internal/testenv"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -174,6 +177,42 @@ func TestBrowserBook(t *testing.T) {
 		}
 		shot(t, ctx, filepath.Join(root, "build", "book-desktop-"+strings.Fields(after)[0]+".png"))
 		do("switch back", chromedp.Click(chromedp.CSS("#theme-toggle")))
+	})
+
+	t.Run("print view", func(t *testing.T) {
+		do("count the chapters", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.URL+"/index.html"),
+			chromedp.WaitVisible(chromedp.CSS("#sidebar")))
+		want := eval(`String(document.querySelectorAll("#sidebar li:not(.part) a").length)`)
+		do("open the print view", chromedp.Navigate(srv.URL+"/print.html"), chromedp.WaitVisible(chromedp.CSS("section.print-chapter")))
+		chapters := eval(`String(document.querySelectorAll("section.print-chapter").length)`)
+		if chapters != want {
+			t.Errorf("print.html has %s chapters, the sidebar lists %s", chapters, want)
+		}
+		// Every in-page link of the single-page view lands on an element.
+		broken := eval(`Array.from(document.querySelectorAll("article a[href^='#']")).map(a => a.getAttribute("href")).filter(h => !document.getElementById(decodeURIComponent(h.slice(1)))).join(" ")`)
+		if broken != "" {
+			t.Errorf("print.html in-page links with no target: %s", broken)
+		}
+		do("print media", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		}))
+		if d := eval(`getComputedStyle(document.querySelector("header.top")).display + " " + getComputedStyle(document.querySelector("#sidebar")).display`); d != "none none" {
+			t.Errorf("print stylesheet: header and sidebar display = %q, want none none", d)
+		}
+		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+		require.NoError(t, err, "print to PDF")
+		pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1))
+		if pages < 10 {
+			t.Errorf("print view prints on %d pages, want the whole book", pages)
+		}
+		out := filepath.Join(root, "build", "book.pdf")
+		require.NoError(t, os.WriteFile(out, pdf, 0o644))
+		t.Logf("print view as PDF: %s (%d KiB, %d pages)", out, len(pdf)/1024, pages)
+		do("screen media", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+			return err
+		}))
 	})
 
 	t.Run("screenshots", func(t *testing.T) {
