@@ -225,6 +225,11 @@ func (b *builder) writeSource(p string, put func(string, []byte) error) error {
 			d.Sidebar[i].URL = d.Root + d.Sidebar[i].URL
 		}
 	}
+	if b.syms != nil {
+		for _, def := range b.syms.InFile(p) {
+			d.OnPage = append(d.OnPage, heading{Level: 2, ID: fmt.Sprintf("L%d", def.Line), Text: def.Name})
+		}
+	}
 	d.Summary = fmt.Sprintf("%s, %d lines, as it was when this book was built.", path.Base(p), bytes.Count(data, []byte("\n")))
 	page, err := execPage(d)
 	if err != nil {

@@ -250,6 +250,23 @@ func (ix *Index) Files() []string {
 	return out
 }
 
+// InFile returns the definitions in one file, in line order, each once
+// (a Go definition is indexed under its plain and its qualified name).
+func (ix *Index) InFile(path string) []Def {
+	seen := map[int]bool{}
+	var out []Def
+	for _, defs := range ix.byName {
+		for _, d := range defs {
+			if d.Path == path && !seen[d.Line] {
+				seen[d.Line] = true
+				out = append(out, d)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
+
 // Len returns the number of names the index resolves, ambiguous ones
 // included.
 func (ix *Index) Len() int { return len(ix.byName) }

@@ -2,6 +2,7 @@ package symbols
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -78,5 +79,18 @@ func TestLookup(t *testing.T) {
 		if ok != tt.ok || d.Path != tt.path || d.Line != tt.line {
 			t.Errorf("Lookup(%q) = %s:%d, %v, want %s:%d, %v", tt.name, d.Path, d.Line, ok, tt.path, tt.line, tt.ok)
 		}
+	}
+}
+
+func TestInFile(t *testing.T) {
+	ix, err := Build("testdata/tree")
+	require.NoError(t, err)
+	var got []string
+	for _, d := range ix.InFile("kernel/mm/buddy.go") {
+		got = append(got, d.Name)
+	}
+	want := []string{"Buddy", "Buddy.Alloc", "New", "dump"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("InFile(buddy.go) = %v, want %v", got, want)
 	}
 }
