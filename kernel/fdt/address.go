@@ -232,9 +232,12 @@ func (m DMAMap) ToCPU(bus uint64) (uint64, error) {
 //
 // A missing dma-ranges is treated like an empty one (identity), as Linux
 // does; the specification leaves that case open.
-func (t *Tree) DMA(n *Node) (DMAMap, error) {
+func (t *Tree) DMA(n *Node) (DMAMap, error) { return t.DMABelow(n.Parent) }
+
+// DMABelow returns the DMA map of any device directly below bus.
+func (t *Tree) DMABelow(bus *Node) (DMAMap, error) {
 	m := DMAMap{Identity: true}
-	for bus := n.Parent; bus != nil && bus.Parent != nil; bus = bus.Parent {
+	for ; bus != nil && bus.Parent != nil; bus = bus.Parent {
 		entries, identity, present, err := parseRanges(bus, "dma-ranges")
 		if err != nil {
 			return DMAMap{}, err

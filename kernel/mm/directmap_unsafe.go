@@ -98,3 +98,13 @@ func (m *DirectMap) WriteAt(p []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
+
+// virt returns the virtual address of pa, for cache maintenance by VA.
+func (m *DirectMap) virt(pa uint64) uintptr {
+	return uintptr(m.ptr(pa, 0))
+}
+
+// Covers reports whether the direct map reaches all of r.
+func (m *DirectMap) Covers(r Region) bool {
+	return r.Address >= m.physBase && r.Address-m.physBase <= m.size && r.Size <= m.size-(r.Address-m.physBase)
+}

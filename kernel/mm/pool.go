@@ -126,3 +126,11 @@ func pointerFree(t reflect.Type, path string) error {
 	}
 	return fmt.Errorf("mm: pool type: %s is a %s: %w", path, t.Kind(), ErrPoolPointers)
 }
+
+// poolStride is the slot size of a Pool[T]: sizeof(T) rounded up to T's
+// alignment, and at least 1 so that slots have distinct addresses.
+func poolStride[T any]() uintptr {
+	t := reflect.TypeFor[T]()
+	s := max(t.Size(), 1)
+	return (s + uintptr(t.Align()) - 1) &^ (uintptr(t.Align()) - 1)
+}

@@ -32,10 +32,7 @@ func NewPool[T any](name string, m *DirectMap, pa, size uint64) (*Pool[T], error
 	if err := checkPointerFree(t); err != nil {
 		return nil, err
 	}
-	// Each slot is sizeof(T) rounded up to T's alignment; zero-size types
-	// still get one byte so that slots have distinct addresses.
-	stride := max(t.Size(), 1)
-	stride = (stride + uintptr(t.Align()) - 1) &^ (uintptr(t.Align()) - 1)
+	stride := poolStride[T]()
 	base := m.ptr(pa, size)
 	if uintptr(base)%uintptr(t.Align()) != 0 {
 		return nil, fmt.Errorf("mm: pool %s: memory at %#x is not aligned for %s: %w", name, pa, t, ErrBadArgument)
