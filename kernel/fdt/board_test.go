@@ -201,3 +201,16 @@ func TestBoardLookups(t *testing.T) {
 	require.Equal(t, "Raspberry Pi 4 Model B", model)
 	require.Equal(t, "/pl011@9000000", loadTree(t, "virt.dtb").StdoutPath().Path())
 }
+
+// BenchmarkParseRaspi4b measures parsing the whole raspi4b DTB, as the
+// kernel does once at boot.
+func BenchmarkParseRaspi4b(b *testing.B) {
+	blob, err := os.ReadFile("testdata/raspi4b.dtb")
+	require.NoError(b, err)
+	b.SetBytes(int64(len(blob)))
+	for b.Loop() {
+		if _, err := Parse(blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -249,3 +249,18 @@ func benchmarkBuddy(b *testing.B, order int) {
 // alloc/free at order 0 and order 9", one alloc plus one free per op.
 func BenchmarkBuddyOrder0(b *testing.B) { benchmarkBuddy(b, 0) }
 func BenchmarkBuddyOrder9(b *testing.B) { benchmarkBuddy(b, 9) }
+
+// BenchmarkBuddyOrder0SplitMerge is the worst case for order 0: RAM is whole
+// 4 MiB blocks, so each Alloc splits one ten times and each Free merges it
+// back ten times.
+func BenchmarkBuddyOrder0SplitMerge(b *testing.B) {
+	bd, err := NewBuddy([]fdt.Region{{Address: 0, Size: 64 << 20}}, nil)
+	require.NoError(b, err)
+	for b.Loop() {
+		pa, err := bd.Alloc(0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bd.Free(pa)
+	}
+}
