@@ -243,7 +243,7 @@ func TestBuildFailures(t *testing.T) {
 func TestWarnings(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"book/src/SUMMARY.md": "# B\n- [One](one.md)\n",
-		"book/src/one.md":     "---\ncolour: red\n---\n```fortran77x\nx\n```\n",
+		"book/src/one.md":     "---\ncolour: red\n---\n```fortran77x\nx\n```\nsee {{#include a.c}} here, not `{{#include b.c}}`\n",
 		"book/src/orphan.md":  "nobody links here\n",
 	})
 	var log bytes.Buffer
@@ -253,7 +253,9 @@ func TestWarnings(t *testing.T) {
 		`book/src/one.md:2: unknown front matter key "colour"`,
 		"book/src/orphan.md: not listed in SUMMARY.md",
 		`book/src/one.md:4: code block language "fortran77x" is not known`,
+		"book/src/one.md:7: an include directive must stand alone on its line",
 	}
+	assert.Len(t, res.Warnings, len(want), "warnings: %q (a directive shown in `code` is not one)", res.Warnings)
 	for _, w := range want {
 		assert.Contains(t, strings.Join(res.Warnings, "\n"), w)
 		assert.Contains(t, log.String(), "warning: "+w)

@@ -3,6 +3,7 @@ package book
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/burrow-os/burrow/book/include"
@@ -76,6 +77,9 @@ func (b *builder) expand(c *chapter, body string, firstLine int) {
 		}
 		dirBody, ok := include.Match(line)
 		if !ok {
+			if strings.Contains(codeSpanRE.ReplaceAllString(line, ""), "{{#include") {
+				b.warnf("%s:%d: an include directive must stand alone on its line; this one is left as text", c.Src, srcLine)
+			}
 			emit(line)
 			continue
 		}
@@ -97,6 +101,9 @@ func (b *builder) expand(c *chapter, body string, firstLine int) {
 	}
 	c.body = out.Bytes()
 }
+
+// codeSpanRE matches inline code, where a directive is only being shown.
+var codeSpanRE = regexp.MustCompile("`+[^`]*`+")
 
 // fenceOpen returns the fence a line opens (``` or ~~~, possibly longer),
 // or "".
