@@ -72,3 +72,5 @@ void gic_enable(u32 id) {
 
 u32 gic_ack(void) { return mmio_read32(gicc + GICC_IAR); }
 void gic_eoi(u32 iar) { mmio_write32(gicc + GICC_EOIR, iar); }
+
+void gic_disable(u32 id) { mmio_write32(gicd + GICD_ICENABLER + 4 * (id / 32), 1u << (id % 32)); }

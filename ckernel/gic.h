@@ -7,6 +7,8 @@
 void gic_init(u64 dist, u64 cpu);
 // gic_enable lets interrupt id through, at a middle priority, to CPU 0.
 void gic_enable(u32 id);
+// gic_disable masks interrupt id at the distributor.
+void gic_disable(u32 id);
 // gic_ack acknowledges the highest-priority pending interrupt and returns
 // its IAR value; gic_irq_id extracts the interrupt ID (1023 = spurious).
 u32 gic_ack(void);

@@ -2,8 +2,16 @@
 #include "lib.h"
 #include "uart.h"
 
+// memset and memcpy work a word at a time when both ends allow it: the C
+// core is built with -mstrict-align, so unaligned words would fault.
 void *memset(void *dst, int c, size_t n) {
 	u8 *d = dst;
+	if ((((u64)d | n) & 7) == 0) {
+		u64 w = (u8)c * 0x0101010101010101UL;
+		for (u64 *p = dst; n; n -= 8)
+			*p++ = w;
+		return dst;
+	}
 	while (n--)
 		*d++ = (u8)c;
 	return dst;
@@ -12,8 +20,25 @@ void *memset(void *dst, int c, size_t n) {
 void *memcpy(void *dst, const void *src, size_t n) {
 	u8 *d = dst;
 	const u8 *s = src;
+	if ((((u64)d | (u64)s | n) & 7) == 0) {
+		u64 *dw = dst;
+		const u64 *sw = src;
+		for (; n; n -= 8)
+			*dw++ = *sw++;
+		return dst;
+	}
 	while (n--)
 		*d++ = *s++;
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n) {
+	u8 *d = dst;
+	const u8 *s = src;
+	if (d <= s || d >= s + n)
+		return memcpy(dst, src, n); // memcpy copies forwards
+	while (n--)
+		d[n] = s[n];
 	return dst;
 }
 

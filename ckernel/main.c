@@ -5,17 +5,22 @@
 #include "bootargs.h"
 #include "console.h"
 #include "gic.h"
+#include "gostart.h"
 #include "gpio.h"
 #include "lib.h"
 #include "memlayout.h"
 #include "panic.h"
+#include "palloc.h"
 #include "platform.h"
+#include "random.h"
 #include "report.h"
 #include "selftest.h"
 #include "semihost.h"
 #include "timer.h"
+#include "thread.h"
 #include "trap.h"
 #include "uart.h"
+#include "vm.h"
 
 static char nonce[40];
 
@@ -27,11 +32,36 @@ static void console_init(void) {
 		uart_init(plat.uart, plat.uart_clk);
 }
 
+static u64 ram_total(void);
+
 // args_init reads the boot arguments that change the C core's behaviour.
 static void args_init(void) {
-	char buf[8];
+	char buf[24];
 	semihosting = bootarg(plat.bootargs, "semihosting", buf, sizeof buf) != NULL;
 	report_nonce = bootarg(plat.bootargs, "nonce", nonce, sizeof nonce);
+	// seed= makes the Go runtime's entropy, and so a whole run under
+	// icount, repeatable. Without it the counter at boot is the seed.
+	u64 seed = bootarg(plat.bootargs, "seed", buf, sizeof buf) ? parse_u64(buf) : counter_now();
+	random_seed(seed);
+	kprintf("random seed %lu\n", seed);
+}
+
+// memory_init hands RAM to the page allocator, minus what is in use: the
+// image, the device tree, and what the tree reserves. A quarter of RAM is set
+// aside for the Go kernel's own memory manager.
+static void memory_init(void) {
+	extern char _start[], _end[];
+	u64 image_end = bootinfo.image_pa + (u64)(_end - _start);
+	palloc_init(bootinfo.ram_base, bootinfo.ram_size, bootinfo.nram, image_end, bootinfo.dtb_pa,
+		    plat.fdt.totalsize, ALIGN_DOWN(ram_total() / 4, 2 * MiB));
+	// /memreserve/ entries: pairs of big-endian u64 (address, size) at
+	// off_mem_rsvmap, ending with a pair of zeros (DT spec 5.3).
+	const u8 *rsv = plat.fdt.base + fdt_be32(plat.fdt.base + 16);
+	for (; fdt_be32(rsv + 4) | fdt_be32(rsv + 12); rsv += 16) {
+		u64 a = (u64)fdt_be32(rsv) << 32 | fdt_be32(rsv + 4);
+		u64 n = (u64)fdt_be32(rsv + 8) << 32 | fdt_be32(rsv + 12);
+		palloc_reserve(a, n);
+	}
 }
 
 static u64 ram_total(void) {
@@ -55,6 +85,18 @@ static void banner(void) {
 	       bootinfo.entry_el, ram_total(), plat.cpus, insns);
 }
 
+// start_go loads the Go kernel unless the boot arguments say go=0, which
+// keeps the C core's own console (for debugging the C core alone).
+static bool start_go(void) {
+	char buf[8];
+	if (bootarg(plat.bootargs, "go", buf, sizeof buf) && strcmp(buf, "0") == 0)
+		return false;
+	const char *err = go_start(plat.bootargs);
+	if (err)
+		panic("cannot start the Go kernel: %s", err);
+	return true;
+}
+
 void kmain(void) {
 	trap_init();                                  // exception vectors: faults are reported from here on
 	const char *err = platform_probe(PHYS_TO_VIRT(bootinfo.dtb_pa)); // board, UART, GIC, timer from the DT
@@ -63,12 +105,18 @@ void kmain(void) {
 		panic("device tree: %s", err);
 	if (bootinfo.nram < 0)
 		panic("device tree: no /memory node with a reg entry");
-	args_init();                                  // nonce, semihosting
+	args_init();                                  // nonce, semihosting, seed
 	banner();                                     // board, entry EL, RAM; the boot report
+	memory_init();                                // the page allocator, over RAM from the DT
+	vm_init();                                    // the kernel region's page tables in TTBR0
+	thread_init();                                // this context becomes the idle thread
 	gic_init(plat.gicd, plat.gicc);               // interrupt controller, all lines off
 	timer_init(plat.timer_irq);                   // 100 Hz tick from the virtual timer
 	gic_enable(plat.timer_irq);                   // let the tick through
 	irq_enable();                                 // and unmask IRQs at EL1
 	selftest_run(plat.bootargs);                  // test=... or fault=... from the host
-	console_run();                                // the kernel console, forever
+	irq_disable();                                // C runs with IRQs masked from here on
+	if (start_go())                               // load the Go kernel and make it runnable
+		thread_idle_loop();                   // run it; idle in WFI when nothing is runnable
+	console_run();                                // no Go kernel: the C console, forever
 }

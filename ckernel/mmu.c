@@ -16,7 +16,7 @@
 
 #define ENTRIES 512
 #define DIRECT_L2_TABLES 8 // GiBs that need 2 MiB granularity (RAM edges)
-#define IMAGE_L3_TABLES 2  // the image may span up to 4 MiB
+#define IMAGE_L3_TABLES 16 // the image (with the Go kernel's ELF) may span up to 32 MiB
 
 typedef u64 table[ENTRIES] __attribute__((aligned(4096)));
 

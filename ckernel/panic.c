@@ -35,7 +35,7 @@ static void backtrace(u64 pc, u64 fp) {
 	print_sym(pc);
 	kprintf("\n");
 	for (int depth = 1; depth < 32 && fp; depth++) {
-		if ((fp & 15) || fp < KIMAGE_VA || fp >= KIMAGE_VA + 4 * MiB)
+		if ((fp & 15) || fp < KIMAGE_VA || fp >= KIMAGE_VA + 32 * MiB)
 			break;
 		u64 *rec = (u64 *)fp;
 		u64 lr = rec[1];

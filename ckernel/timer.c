@@ -1,11 +1,14 @@
-// timer.c: the generic timer's EL1 virtual timer as the tick source (ARM ARM
-// D11, "The Generic Timer in AArch64 state"). With CNTVOFF_EL2 = 0 (boot sets
-// it when entered at EL2) virtual and physical counts agree.
+// timer.c: the generic timer's EL1 virtual timer (ARM ARM D11, "The Generic
+// Timer in AArch64 state"). With CNTVOFF_EL2 = 0 (boot sets it when entered
+// at EL2) virtual and physical counts agree. The timer runs in compare mode:
+// CNTV_CVAL_EL0 holds the absolute counter value of the next interrupt.
 #include "timer.h"
 #include "arch.h"
+#include "thread.h"
 
 volatile u64 ticks;
 static u32 irq_id;
+static u64 next_tick; // counter value of the next periodic tick
 
 u64 counter_freq(void) { return read_sysreg(cntfrq_el0); }
 u64 counter_now(void) {
@@ -14,20 +17,40 @@ u64 counter_now(void) {
 }
 u32 timer_irq(void) { return irq_id; }
 
-// arm sets the countdown to one tick: CNTV_TVAL_EL0 (D23.11.18) counts down
-// at CNTFRQ_EL0 Hz; CNTV_CTL_EL0 ENABLE = 1, IMASK = 0 (D23.11.17).
-static void arm(void) {
-	write_sysreg(cntv_tval_el0, counter_freq() / HZ);
+// Split the products so they cannot overflow 64 bits for any uptime.
+u64 counter_to_ns(u64 c) {
+	u64 f = counter_freq();
+	return c / f * 1000000000UL + c % f * 1000000000UL / f;
+}
+u64 ns_to_counter(u64 ns) {
+	u64 f = counter_freq();
+	return ns / 1000000000UL * f + ns % 1000000000UL * f / 1000000000UL;
+}
+
+void timer_rearm(void) {
+	u64 when = next_tick, d = thread_next_deadline();
+	if (d && d < when)
+		when = d;
+	// CNTV_CVAL_EL0 (D23.11.16) fires when the count reaches it;
+	// CNTV_CTL_EL0 ENABLE = 1, IMASK = 0 (D23.11.17).
+	write_sysreg(cntv_cval_el0, when);
 	write_sysreg(cntv_ctl_el0, 1);
 	isb();
 }
 
 void timer_init(u32 irq) {
 	irq_id = irq;
-	arm();
+	next_tick = counter_now() + counter_freq() / HZ;
+	timer_rearm();
 }
 
-void timer_tick(void) {
-	ticks++;
-	arm(); // writing TVAL also clears the interrupt condition
+bool timer_interrupt(void) {
+	u64 now = counter_now();
+	while (now >= next_tick) {
+		ticks++;
+		next_tick += counter_freq() / HZ;
+	}
+	bool resched = thread_timer_check(now);
+	timer_rearm(); // a compare value in the past would fire again at once
+	return resched;
 }

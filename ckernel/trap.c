@@ -1,47 +1,104 @@
-// trap.c: what happens after vectors.S has saved a trap frame. For now the
-// only expected exceptions are interrupts; everything else is a bug in the
-// kernel and ends in a panic report. (The Go runtime's SVCs arrive here
-// with the hybrid-core issue.)
+// trap.c: what happens after vectors.S has saved a trap frame.
+//
+// From the Go kernel (EL1t, on SP_EL0): system calls (SVC), page faults on
+// its lazily committed memory, and interrupts, after which the tick may
+// switch threads and pending signals are delivered. From the C core itself
+// (EL1h): interrupts in the idle loop, and faults on Go memory that a system
+// call touches first. Anything else is a bug and ends in a panic report.
 #include "trap.h"
 #include "arch.h"
+#include "esr.h"
 #include "gic.h"
 #include "panic.h"
+#include "services.h"
+#include "signal.h"
+#include "syscall.h"
+#include "thread.h"
 #include "timer.h"
+#include "vma.h"
 
 extern char vectors[];
+extern u64 irq_count;
 
 void trap_init(void) {
 	write_sysreg(vbar_el1, (u64)vectors); // D23.2.186: vector table base
 	isb();
 }
 
-// irq_dispatch handles every pending interrupt, then returns.
-static void irq_dispatch(void) {
+// irq_dispatch handles every pending interrupt; it returns true when the
+// running thread's time slice is over.
+static bool irq_dispatch(void) {
+	bool resched = false;
 	for (;;) {
 		u32 iar = gic_ack();
 		u32 id = gic_irq_id(iar);
 		if (id >= 1020) // 1020-1023: special IDs, nothing (more) pending
-			return;
+			return resched;
+		irq_count++;
 		if (id == timer_irq())
-			timer_tick();
-		else
+			resched |= timer_interrupt();
+		else if (!services_irq(id))
 			panic("interrupt %u has no handler", id);
 		gic_eoi(iar);
 	}
 }
 
-void trap_handler(struct trapframe *tf) {
-	switch (tf->kind & 3) {
-	case TRAP_IRQ:
-		irq_dispatch();
+// abort handles a data or instruction abort: a first touch of a page of
+// the Go kernel's memory is committed; anything else is a fault. It
+// returns false if the access was invalid.
+static bool abort_fixup(struct trapframe *tf, u32 ec) {
+	u32 fsc = (u32)tf->esr & 0x3c;
+	if (fsc != 0x04) // only translation faults can be first touches
+		return false;
+	bool write = (ec == EC_DABT_CUR || ec == EC_DABT_LOW) && ((tf->esr >> 6) & 1);
+	bool exec = ec == EC_IABT_CUR || ec == EC_IABT_LOW;
+	return vma_fault(tf->far, write, exec);
+}
+
+// go_trap handles a synchronous exception from Go code.
+static void go_trap(struct trapframe *tf) {
+	u32 ec = esr_class(tf->esr);
+	switch (ec) {
+	case EC_SVC64:
+		syscall_dispatch(tf);
 		return;
-	case TRAP_SYNC:
-	case TRAP_FIQ:
-	case TRAP_SERROR:
+	case EC_DABT_CUR:
+	case EC_IABT_CUR:
+		if (abort_fixup(tf, ec))
+			return;
+		if (signal_has_handler(SIGSEGV)) { // Go turns it into a panic
+			u32 fsc = (u32)tf->esr & 0x3c;
+			signal_send(current->tid, SIGSEGV, fsc == 0x0c ? SEGV_ACCERR : SEGV_MAPERR, tf->far);
+			return;
+		}
 		panic_trap(tf);
 	default:
-		panic("trap_handler: impossible trap kind %lu", tf->kind);
+		panic_trap(tf);
 	}
+}
+
+void trap_handler(struct trapframe *tf) {
+	u64 from = tf->kind & 0xc;
+	switch (tf->kind & 3) {
+	case TRAP_IRQ:
+		if (irq_dispatch() && from == FROM_EL1T)
+			yield(); // preempt the Go thread: its slice is over
+		break;
+	case TRAP_SYNC:
+		if (from == FROM_EL1T) {
+			go_trap(tf);
+			break;
+		}
+		// The C core touching Go memory for the first time (a system
+		// call's buffer) is fine; everything else here is a kernel bug.
+		if (from == FROM_EL1H && (esr_class(tf->esr) == EC_DABT_CUR) && abort_fixup(tf, EC_DABT_CUR))
+			return;
+		panic_trap(tf);
+	default:
+		panic_trap(tf);
+	}
+	if (from == FROM_EL1T)
+		signal_deliver(tf); // on the way back into Go
 }
 
 // vectors.S addresses the frame with the TF_* constants; these checks keep

@@ -4,6 +4,7 @@
 // only UART.
 #include "uart.h"
 #include "arch.h"
+#include "klog.h"
 
 // Register offsets, DDI 0183G table 3-1.
 enum {
@@ -50,6 +51,7 @@ void uart_init(u64 base, u32 clk_hz) {
 }
 
 void uart_putc(char c) {
+	klog_putc(c);
 	if (!uart_base)
 		return; // no console yet: drop the character
 	if (c == '\n')

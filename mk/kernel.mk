@@ -17,6 +17,12 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,max-page-size=4096 -T ckernel/kernel.ld
 
 KSRCS := $(wildcard ckernel/*.c ckernel/*.S)
+GOKERNEL_SRCS := $(shell find kernel -name '*.go' -not -name '*_test.go')
+# The Go kernel: a static linux/arm64 ELF linked at 2^47 (VA 0x800000010000
+# is its first segment). build/burrow.elf keeps DWARF for the debugger; the
+# image embeds a copy without it.
+GOKERNEL_FLAGS := -ldflags='-T 0x800000011000'
+
 KOBJS := $(patsubst ckernel/%,$(KOBJ)/%.o,$(KSRCS))
 DTB := $(BUILD)/deps/bcm2711-rpi-4-b.dtb
 
@@ -29,6 +35,18 @@ $(KOBJ)/%.c.o: ckernel/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/burrow.elf: $(GOKERNEL_SRCS) go.mod
+	@echo "  GO      kernel -> $@"
+	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOKERNEL_FLAGS) -o $@ ./kernel
+
+$(BUILD)/burrow.payload.elf: $(BUILD)/burrow.elf
+	@$(CROSS)objcopy --strip-debug $< $@
+
+$(KOBJ)/payload.S.o: ckernel/payload.S $(BUILD)/burrow.payload.elf
+	@mkdir -p $(@D)
+	@echo "  AS      $< (Go kernel payload)"
+	@$(KCC) $(KCFLAGS) -DPAYLOAD='"$(BUILD)/burrow.payload.elf"' -c $< -o $@
 
 $(KOBJ)/%.S.o: ckernel/%.S
 	@mkdir -p $(@D)

@@ -1,0 +1,8 @@
+// futex.h: futex(2) and timespec timeouts.
+#pragma once
+#include "types.h"
+
+long sys_futex(u64 uaddr, int op, u32 val, u64 timeout);
+// timeout_deadline turns a relative struct timespec at ts_addr into an
+// absolute counter value: 0 for none (NULL), ~0 if the timespec is invalid.
+u64 timeout_deadline(u64 ts_addr);

@@ -1,0 +1,33 @@
+// services.h: Burrow kernel services, the Go kernel's calls into the C core
+// (SVC with numbers from BURROW_SVC_BASE; CONTRACT.md lists them all).
+#pragma once
+#include "trap.h"
+
+enum burrow_svc {
+	SVC_CONSOLE_WRITE = 0x1000, // (buf, len) -> len: bytes to the console
+	SVC_POWEROFF = 0x1001,      // (status): stop the machine, exit QEMU
+	SVC_PHYS_HANDOVER = 0x1002, // (out *{base, size}) -> 0: RAM the Go kernel manages
+	SVC_WAIT_IRQ = 0x1003,      // (irq) -> 0: unmask irq, block until it fires
+	SVC_KLOG_READ = 0x1004,     // (buf, len, from) -> n: console log bytes from offset from
+	SVC_C_FUNC = 0x1005,        // (index) -> address of a C function for direct calls
+	SVC_STATS = 0x1006,         // (out *struct core_stats, size) -> 0
+	SVC_DTB = 0x1007,           // (out *{va, size}) -> 0: the device tree, direct-mapped
+	SVC_NOP = 0x1008,           // () -> 0: the cheapest round trip, for benchmarks
+};
+
+// struct core_stats is what SVC_STATS fills in; kernel/core mirrors it.
+struct core_stats {
+	u64 committed_pages; // Go kernel pages backed by RAM now
+	u64 free_pages, total_pages;
+	u64 threads, switches, syscalls;
+	u64 unimplemented;   // distinct unknown syscall numbers seen
+	u64 vmas;
+	u64 irqs;            // interrupts taken
+	u64 counter_freq;
+};
+
+long services_dispatch(struct trapframe *tf);
+void services_poweroff(int status) __attribute__((noreturn));
+// services_irq is the top half for an interrupt a Go driver waits for:
+// it masks the line and wakes the waiter. False if nobody waits for it.
+bool services_irq(u32 id);

@@ -1,0 +1,202 @@
+// thread.c: thread creation, the run queue, sleep and wakeup.
+//
+// Invariants, with interrupts masked whenever C code runs:
+//   - exactly one thread is T_RUNNING or current is the idle thread;
+//   - a thread running Go code has SP_EL1 at the top of its own kstack,
+//     where its next trap frame will go, so switching kernel stacks in
+//     swtch also switches which frame trap_return resumes.
+#include "thread.h"
+#include "arch.h"
+#include "errno.h"
+#include "lib.h"
+#include "memlayout.h"
+#include "palloc.h"
+#include "panic.h"
+#include "timer.h"
+
+struct thread threads[MAX_THREADS];
+struct thread *current;
+static int next_tid = 1;
+static struct thread *zombie; // exited thread whose stacks await freeing
+
+#define SLICE_MS 10
+
+void thread_init(void) {
+	current = &threads[0];
+	current->tid = 0;
+	current->state = T_IDLE;
+}
+
+int thread_count(void) {
+	int n = 0;
+	for (int i = 1; i < MAX_THREADS; i++)
+		n += threads[i].state != T_UNUSED;
+	return n;
+}
+
+struct thread *thread_by_tid(int tid) {
+	for (int i = 1; i < MAX_THREADS; i++)
+		if (threads[i].state != T_UNUSED && threads[i].state != T_ZOMBIE && threads[i].tid == tid)
+			return &threads[i];
+	return NULL;
+}
+
+extern void trap_return(void);
+
+struct thread *thread_create(const struct trapframe *tf) {
+	struct thread *t = NULL;
+	for (int i = 1; i < MAX_THREADS && !t; i++)
+		if (threads[i].state == T_UNUSED)
+			t = &threads[i];
+	if (!t)
+		return NULL;
+	u64 k = palloc_alloc(KSTACK_SIZE / PAGE_SIZE), c = palloc_alloc(CSTACK_SIZE / PAGE_SIZE);
+	if (!k || !c) {
+		if (k)
+			palloc_free(k, KSTACK_SIZE / PAGE_SIZE);
+		if (c)
+			palloc_free(c, CSTACK_SIZE / PAGE_SIZE);
+		return NULL;
+	}
+	memset(t, 0, sizeof *t);
+	t->tid = next_tid++;
+	t->kstack = (u64)PHYS_TO_VIRT(k);
+	t->cstack = (u64)PHYS_TO_VIRT(c);
+	// The first switch to the thread "returns" into trap_return with SP
+	// at its frame, which erets into the frame's state.
+	t->tf = (struct trapframe *)(t->kstack + KSTACK_SIZE - sizeof(struct trapframe));
+	*t->tf = *tf;
+	t->ctx.sp = (u64)t->tf;
+	t->ctx.lr = (u64)trap_return;
+	t->state = T_RUNNABLE;
+	return t;
+}
+
+// free_zombie releases the stacks of a thread that exited. It runs on
+// another thread's stack, never on the zombie's own.
+static void free_zombie(void) {
+	if (!zombie || zombie == current)
+		return;
+	palloc_free(VIRT_TO_PHYS(zombie->kstack), KSTACK_SIZE / PAGE_SIZE);
+	palloc_free(VIRT_TO_PHYS(zombie->cstack), CSTACK_SIZE / PAGE_SIZE);
+	zombie->state = T_UNUSED;
+	zombie = NULL;
+}
+
+// pick returns the next runnable thread after current, round-robin.
+static struct thread *pick(void) {
+	int start = (int)(current - threads);
+	for (int i = 1; i <= MAX_THREADS; i++) {
+		struct thread *t = &threads[(start + i) % MAX_THREADS];
+		if (t->state == T_RUNNABLE)
+			return t;
+	}
+	return NULL;
+}
+
+void sched(void) {
+	struct thread *prev = current;
+	struct thread *next = pick();
+	if (!next)
+		next = prev->state == T_RUNNING ? prev : &threads[0];
+	if (prev->state == T_RUNNING && next != prev)
+		prev->state = T_RUNNABLE;
+	if (next == prev) {
+		if (next != &threads[0])
+			next->state = T_RUNNING;
+		return;
+	}
+	prev->tpidr = read_sysreg(tpidr_el0);
+	if (next != &threads[0]) {
+		next->state = T_RUNNING;
+		next->slice_end = counter_now() + counter_freq() * SLICE_MS / 1000;
+		// The Go-to-C trampoline finds its C stack in TPIDRRO_EL0,
+		// which EL1 may write and Go never uses (ARM ARM D23.2.171).
+		write_sysreg(tpidrro_el0, next->cstack + CSTACK_SIZE);
+		write_sysreg(tpidr_el0, next->tpidr);
+	}
+	next->switches++;
+	current = next;
+	swtch(&prev->ctx, &next->ctx);
+	free_zombie();
+}
+
+void yield(void) {
+	if (current->state == T_RUNNING)
+		current->state = T_RUNNABLE;
+	sched();
+}
+
+void thread_exit(void) {
+	current->state = T_ZOMBIE;
+	free_zombie(); // at most one zombie waits at a time
+	zombie = current;
+	sched();
+	panic("thread_exit: a zombie ran again");
+}
+
+long sleep_on(const void *chan, u64 deadline) {
+	current->chan = chan;
+	current->deadline = deadline;
+	current->wake_result = 0;
+	current->state = T_SLEEPING;
+	timer_rearm();
+	sched();
+	current->chan = NULL;
+	current->deadline = 0;
+	return current->wake_result;
+}
+
+static void wake(struct thread *t, long result) {
+	t->wake_result = result;
+	t->state = T_RUNNABLE;
+}
+
+int wakeup(const void *chan, int n) {
+	int woken = 0;
+	for (int i = 1; i < MAX_THREADS && woken < n; i++)
+		if (threads[i].state == T_SLEEPING && threads[i].chan == chan) {
+			wake(&threads[i], 0);
+			woken++;
+		}
+	return woken;
+}
+
+void thread_interrupt(struct thread *t) {
+	if (t->state == T_SLEEPING)
+		wake(t, -EINTR);
+}
+
+bool thread_timer_check(u64 now) {
+	for (int i = 1; i < MAX_THREADS; i++) {
+		struct thread *t = &threads[i];
+		if (t->state == T_SLEEPING && t->deadline && now >= t->deadline)
+			wake(t, -ETIMEDOUT);
+	}
+	return current != &threads[0] && now >= current->slice_end && pick() != NULL;
+}
+
+u64 thread_next_deadline(void) {
+	u64 next = 0;
+	for (int i = 1; i < MAX_THREADS; i++) {
+		struct thread *t = &threads[i];
+		if (t->state == T_SLEEPING && t->deadline && (!next || t->deadline < next))
+			next = t->deadline;
+	}
+	return next;
+}
+
+void thread_idle_loop(void) {
+	for (;;) {
+		if (pick()) {
+			sched();
+			continue;
+		}
+		// WFI wakes on a pending interrupt even while IRQs are masked,
+		// so nothing is lost between the check above and the wait.
+		wfi();
+		irq_enable();
+		isb();
+		irq_disable();
+	}
+}

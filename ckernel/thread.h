@@ -1,0 +1,82 @@
+// thread.h: the C core's threads. Each Go runtime thread (an M, created by
+// clone) is one of these; the boot context becomes the idle thread. The
+// scheduling here is deliberately simple, round-robin with a time slice,
+// because policy for user programs belongs to the Go kernel.
+#pragma once
+#include "trap.h"
+#include "types.h"
+
+#define MAX_THREADS 64
+#define KSTACK_SIZE (16 * 1024) // per-thread exception stack (SP_EL1)
+#define CSTACK_SIZE (16 * 1024) // per-thread stack for Go-to-C calls
+
+enum thread_state { T_UNUSED, T_RUNNABLE, T_RUNNING, T_SLEEPING, T_ZOMBIE, T_IDLE };
+
+// struct context is what swtch saves: the AAPCS64 callee-saved registers,
+// the frame pointer, the return address and the stack pointer. Everything
+// else is either caller-saved or in the thread's trap frame. Layout shared
+// with swtch.S.
+struct context {
+	u64 x19, x20, x21, x22, x23, x24, x25, x26, x27, x28;
+	u64 fp, lr, sp;
+};
+
+struct thread {
+	int tid;
+	enum thread_state state;
+	struct context ctx;
+	u64 kstack;          // base of the exception stack (direct map)
+	u64 cstack;          // base of the Go-to-C call stack (direct map)
+	struct trapframe *tf; // the frame at the top of kstack: the EL1t state
+	u64 tpidr;           // TPIDR_EL0 while the thread runs
+	u64 clear_child_tid; // set_tid_address / CLONE_CHILD_CLEARTID
+	// Sleeping: on chan, until deadline (counter ticks; 0 = none).
+	const void *chan;
+	u64 deadline;
+	long wake_result; // what sleep returns: 0, -ETIMEDOUT or -EINTR
+	u64 slice_end;    // counter value when its time slice ends
+	// Signals (signal.c).
+	u64 sigmask, sigpending;
+	u64 altstack_sp, altstack_size;
+	int altstack_flags;
+	u64 sigcode[65], sigaddr[65]; // why each pending signal was sent
+	// Accounting.
+	u64 switches, syscalls;
+};
+
+extern struct thread threads[MAX_THREADS];
+extern struct thread *current;
+
+// thread_init makes the boot context thread 0, the idle thread.
+void thread_init(void);
+// thread_create makes a runnable thread whose trap frame is a copy of tf;
+// it returns the thread, or NULL when out of threads or memory.
+struct thread *thread_create(const struct trapframe *tf);
+// thread_exit ends the current thread; its stacks are freed by the next
+// thread to run. It never returns.
+void thread_exit(void) __attribute__((noreturn));
+// sched gives the CPU to the next runnable thread (or the idle thread) and
+// returns when the current thread runs again. Interrupts must be masked.
+void sched(void);
+// yield puts the current thread at the back of the queue and schedules.
+void yield(void);
+// sleep blocks the current thread on chan until wakeup(chan), the deadline
+// (0 = none) or a signal; it returns 0, -ETIMEDOUT or -EINTR.
+long sleep_on(const void *chan, u64 deadline);
+// wakeup makes up to n threads sleeping on chan runnable; returns how many.
+int wakeup(const void *chan, int n);
+// thread_interrupt ends an interruptible sleep of t with -EINTR.
+void thread_interrupt(struct thread *t);
+// thread_timer_check wakes sleepers whose deadline passed and reports
+// whether the current thread's slice is over; called from the tick.
+bool thread_timer_check(u64 now);
+// thread_next_deadline returns the earliest sleeper deadline, or 0.
+u64 thread_next_deadline(void);
+// thread_idle_loop runs the idle thread forever.
+void thread_idle_loop(void) __attribute__((noreturn));
+// thread_by_tid finds a live thread.
+struct thread *thread_by_tid(int tid);
+int thread_count(void);
+
+// swtch saves the current context in old and resumes new (swtch.S).
+void swtch(struct context *old, struct context *new);

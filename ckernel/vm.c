@@ -1,0 +1,104 @@
+// vm.c: building and changing the kernel region's page tables (ARM ARM
+// D8.3): 4 KiB pages, four levels, tables allocated from palloc on demand.
+//
+// Every kernel-region page is EL1-only (AP[1] = 0), so a user program can
+// never touch the Go kernel; and never executable from EL0 (UXN). A page is
+// executable at EL1 only when its permissions say so (PXN otherwise), and a
+// writable page is never executable: W^X for the Go kernel too.
+#include "vm.h"
+#include "arch.h"
+#include "lib.h"
+#include "memlayout.h"
+#include "mmu.h"
+#include "palloc.h"
+
+u64 vm_committed;
+u64 vm_ttbr0;
+
+static u64 idx(u64 va, int level) { return (va >> (39 - 9 * level)) & 511; }
+
+// walk returns the L3 entry for va, creating missing tables when create is
+// set; NULL if it does not exist (or cannot be made).
+static u64 *walk(u64 va, bool create) {
+	u64 *table = PHYS_TO_VIRT(vm_ttbr0);
+	for (int level = 0; level < 3; level++) {
+		u64 *e = &table[idx(va, level)];
+		if (!(*e & PTE_VALID)) {
+			if (!create)
+				return NULL;
+			u64 pa = palloc_alloc(1);
+			if (!pa)
+				return NULL;
+			*e = pa | PTE_TABLE | PTE_VALID;
+		}
+		table = PHYS_TO_VIRT(*e & PTE_ADDR_MASK);
+	}
+	return &table[idx(va, 3)];
+}
+
+// flush drops the TLB entry for one page (TLBI VAE1: by VA, all ASIDs'
+// global entries; C5.5.66), after the table write is visible (DSB ISHST).
+static void flush(u64 va) {
+	dsb(ishst);
+	__asm__ volatile("tlbi vaae1is, %0" ::"r"(va >> 12) : "memory");
+	dsb(ish);
+	isb();
+}
+
+static u64 attrs(int prot) {
+	u64 a = PTE_AF | PTE_SH_INNER | PTE_ATTR(MT_NORMAL) | PTE_UXN | PTE_TABLE | PTE_VALID;
+	if (!(prot & VM_WRITE))
+		a |= PTE_AP_RO;
+	if (!(prot & VM_EXEC) || (prot & VM_WRITE))
+		a |= PTE_PXN;
+	return a;
+}
+
+void vm_init(void) {
+	vm_ttbr0 = palloc_alloc(1);
+	write_sysreg(ttbr0_el1, vm_ttbr0);
+	write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~(1UL << 7)); // EPD0 = 0: walk TTBR0 again
+	isb();
+	__asm__ volatile("tlbi vmalle1" ::: "memory");
+	dsb(nsh);
+	isb();
+}
+
+bool vm_map(u64 va, u64 pa, int prot) {
+	u64 *e = walk(va, true);
+	if (!e)
+		return false;
+	bool was = *e & PTE_VALID;
+	*e = pa | attrs(prot);
+	if (was)
+		flush(va);
+	else
+		vm_committed++;
+	dsb(ishst);
+	return true;
+}
+
+u64 vm_unmap(u64 va) {
+	u64 *e = walk(va, false);
+	if (!e || !(*e & PTE_VALID))
+		return 0;
+	u64 pa = *e & PTE_ADDR_MASK;
+	*e = 0;
+	flush(va);
+	vm_committed--;
+	return pa;
+}
+
+bool vm_protect(u64 va, int prot) {
+	u64 *e = walk(va, false);
+	if (!e || !(*e & PTE_VALID))
+		return false;
+	*e = (*e & PTE_ADDR_MASK) | attrs(prot);
+	flush(va);
+	return true;
+}
+
+u64 vm_lookup(u64 va) {
+	u64 *e = walk(va, false);
+	return e && (*e & PTE_VALID) ? (*e & PTE_ADDR_MASK) | (va & 0xfff) : 0;
+}
