@@ -1,6 +1,7 @@
 // Package mm is Burrow's memory manager: the physical page allocator, the
-// AArch64 page tables of every address space, fixed-size object pools that
-// live outside the Go heap, and the DMA buffer allocator. README.md next to
+// AArch64 page tables of every address space, user memory areas with
+// demand-zero and copy-on-write faults and safe user copies, fixed-size
+// object pools that live outside the Go heap, and the DMA buffer allocator. README.md next to
 // this file draws the memory map and the data structures; read it first.
 //
 // Specifications followed:

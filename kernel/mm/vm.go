@@ -35,7 +35,9 @@ type VM struct {
 	asids  asidAllocator
 	spaces int
 
-	tables counter // page-table pages in use, all spaces
+	tables counter    // page-table pages in use, all spaces
+	refs   pageRefs   // mappings of each anonymous user page (user.go)
+	faults FaultStats // all spaces together
 }
 
 // counter is a tiny mutex-guarded statistic, so that AddressSpace locks
@@ -142,6 +144,9 @@ type VMStats struct {
 	TablePages   int64 // translation table pages, all spaces and the kernel
 	Spaces       int   // live user address spaces
 	KernelMapped uint64
+
+	// Faults resolved or refused, all spaces together.
+	DemandZero, COWCopied, COWReused, SpuriousFaults, BadFaults uint64
 }
 
 // Stats returns a snapshot of the counters.
@@ -149,7 +154,12 @@ func (vm *VM) Stats() VMStats {
 	vm.mu.Lock()
 	spaces := vm.spaces
 	vm.mu.Unlock()
-	return VMStats{TablePages: vm.tables.get(), Spaces: spaces, KernelMapped: vm.kernel.Mapped()}
+	f := &vm.faults
+	return VMStats{
+		TablePages: vm.tables.get(), Spaces: spaces, KernelMapped: vm.kernel.Mapped(),
+		DemandZero: f.DemandZero.Load(), COWCopied: f.COWCopied.Load(), COWReused: f.COWReused.Load(),
+		SpuriousFaults: f.Spurious.Load(), BadFaults: f.Bad.Load(),
+	}
 }
 
 // asidAllocator hands out 16-bit ASIDs (the Cortex-A72 has 16-bit ASIDs,
