@@ -200,6 +200,8 @@ func TestBrowserBook(t *testing.T) {
 		if d := eval(`getComputedStyle(document.querySelector("header.top")).display + " " + getComputedStyle(document.querySelector("#sidebar")).display`); d != "none none" {
 			t.Errorf("print stylesheet: header and sidebar display = %q, want none none", d)
 		}
+		eval(`(document.querySelector("section.print-chapter:nth-of-type(3) figure.quote").scrollIntoView(), "")`)
+		shot(t, ctx, filepath.Join(root, "build", "book-print-media.png"))
 		pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
 		require.NoError(t, err, "print to PDF")
 		pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1))

@@ -9,6 +9,9 @@
 //	{{#include ckernel/trap.c:/^void trap/,/^}/}}  from the first line matching the first
 //	                                               regex to the next line matching the second
 //	{{#include ckernel/trap.c:/^void trap/,+5}}    that line and the 5 lines after it
+//	{{#include ckernel/trap.c:@trap_handler}}       the definition of a C function or type,
+//	{{#include kernel/mm/buddy.go:@Buddy.Alloc}}    or a Go func, method or type, with the
+//	                                               comment right above it
 //
 // A region is marked in the source by two comment lines, written after
 // "//", "#" or "/*":
@@ -43,6 +46,7 @@ const MaxWholeLines = 150
 type Directive struct {
 	Path   string         // file, relative to the tree root, slash-separated
 	Region string         // named region, or ""
+	Symbol string         // Go or C definition (after @), or ""
 	Start  *regexp.Regexp // first line of a regex range, or nil
 	End    *regexp.Regexp // last line of a regex range, or nil when Extra is used
 	Extra  int            // with Start and no End: lines after the start line
@@ -85,6 +89,13 @@ func Parse(body string) (Directive, error) {
 	if !hasSel {
 		return d, nil
 	}
+	if sym, ok := strings.CutPrefix(sel, "@"); ok {
+		if !symbolNameRE.MatchString(sym) {
+			return Directive{}, fmt.Errorf("include: %q is not a definition name (Name or Type.Method)", sym)
+		}
+		d.Symbol = sym
+		return d, nil
+	}
 	if !strings.HasPrefix(sel, "/") {
 		if !regionNameRE.MatchString(sel) {
 			return Directive{}, fmt.Errorf("include: %q is not a region name (letters, digits, _ . -) or a /regex/ range", sel)
@@ -123,7 +134,10 @@ func Parse(body string) (Directive, error) {
 	return d, nil
 }
 
-var regionNameRE = regexp.MustCompile(`^[\w.-]+$`)
+var (
+	regionNameRE = regexp.MustCompile(`^[\w.-]+$`)
+	symbolNameRE = regexp.MustCompile(`^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$`)
+)
 
 // cutRegex splits "/re/rest" into re and rest; "\/" inside re is a slash.
 func cutRegex(s string) (re, rest string, err error) {
@@ -170,6 +184,13 @@ func Resolve(root string, d Directive) (Quote, error) {
 		}
 		q.Label = d.Region
 		q.First, q.Last = r.First, r.Last
+	case d.Symbol != "":
+		first, last, err := symbolSpan(d.Path, lines, data, d.Symbol)
+		if err != nil {
+			return Quote{}, err
+		}
+		q.Label = d.Symbol
+		q.First, q.Last = first, last
 	case d.Start != nil:
 		first := findLine(lines, d.Start, 0)
 		if first < 0 {

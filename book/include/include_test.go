@@ -163,3 +163,54 @@ func TestLang(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveSymbol(t *testing.T) {
+	tests := []struct {
+		dir         string
+		first, last int
+		firstLine   string
+	}{
+		{"sym.go:@Buddy", 3, 6, "// Buddy is a type."},
+		{"sym.go:@Buddy.Alloc", 8, 12, "// Alloc allocates."},
+		{"sym.go:@A", 15, 16, "\t// A is first."},
+		{"sym.go:@B", 17, 17, "\tB int"},
+		{"sym.go:@plain", 20, 20, "func plain() {}"},
+		{"sym.c:@helper", 3, 8, "/* A block comment"},
+		{"sym.c:@point", 10, 12, "struct point {"},
+		// The comment above stops at a region marker.
+		{"sym.c:@marked", 17, 19, "void marked(void)"},
+	}
+	for _, tt := range tests {
+		d, err := Parse(tt.dir)
+		require.NoError(t, err, tt.dir)
+		q, err := Resolve("testdata", d)
+		if err != nil {
+			t.Errorf("Resolve(%q) error = %v", tt.dir, err)
+			continue
+		}
+		if q.First != tt.first || q.Last != tt.last || q.Lines[0] != tt.firstLine {
+			t.Errorf("Resolve(%q) = lines %d-%d starting %q, want %d-%d starting %q", tt.dir, q.First, q.Last, q.Lines[0], tt.first, tt.last, tt.firstLine)
+		}
+		if q.Label != d.Symbol {
+			t.Errorf("Resolve(%q).Label = %q, want %q", tt.dir, q.Label, d.Symbol)
+		}
+	}
+	errs := []struct{ dir, want string }{
+		{"sym.go:@Missing", `sym.go: no func, method or type "Missing"`},
+		{"sym.go:@Alloc", `no func, method or type "Alloc"`},
+		{"sym.c:@proto", `sym.c: no function or type "proto"`},
+		{"start.S:@_start", "only Go and C definitions can be quoted by name"},
+		{"gone.c:@x", "gone.c: no such file"},
+	}
+	for _, tt := range errs {
+		d, err := Parse(tt.dir)
+		require.NoError(t, err, tt.dir)
+		_, err = Resolve("testdata", d)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Resolve(%q) error = %v, want one containing %q", tt.dir, err, tt.want)
+		}
+	}
+	if _, err := Parse("a.c:@not a name"); err == nil {
+		t.Errorf("Parse(a.c:@not a name) error = nil, want one")
+	}
+}
