@@ -185,3 +185,18 @@ func TestCKernel(t *testing.T) {
 	assert.Equal(t, "kmain", loc.Func)
 	assert.NotEmpty(t, loc.File, "kmain has a DWARF line")
 }
+
+func TestVariable(t *testing.T) {
+	tab, err := Load(fixture)
+	require.NoError(t, err)
+	v, err := tab.Variable("magic")
+	require.NoError(t, err)
+	assert.Equal(t, uint64(magicAddr), v.Addr)
+	assert.Equal(t, int64(8), v.Type.Size())
+	assert.Equal(t, "long unsigned int", v.Type.String())
+	v, err = tab.Variable("l0")
+	require.NoError(t, err)
+	assert.Equal(t, int64(4096), v.Type.Size(), "l0 is unsigned long[512]")
+	_, err = tab.Variable("nope")
+	assert.True(t, errors.Is(err, ErrUnknownSymbol), "Variable(nope) = %v, want ErrUnknownSymbol", err)
+}

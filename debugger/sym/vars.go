@@ -1,0 +1,84 @@
+package sym
+
+import (
+	"debug/dwarf"
+	"encoding/binary"
+	"fmt"
+)
+
+// Var is a global variable found in DWARF: its address and type.
+type Var struct {
+	Name string
+	Addr uint64
+	Type dwarf.Type
+}
+
+// Variable finds a global variable by name in the DWARF of every image.
+// Its address comes from a DW_OP_addr location expression, the form C and
+// Go compilers use for globals.
+func (t *Table) Variable(name string) (Var, error) {
+	for _, im := range t.Images {
+		if im.dwarf == nil {
+			continue
+		}
+		r := im.dwarf.Reader()
+		for {
+			e, err := r.Next()
+			if err != nil || e == nil {
+				break
+			}
+			if e.Tag != dwarf.TagVariable {
+				if e.Tag != dwarf.TagCompileUnit && e.Children {
+					r.SkipChildren() // globals sit directly under the unit
+				}
+				continue
+			}
+			if n, _ := e.Val(dwarf.AttrName).(string); n != name {
+				continue
+			}
+			loc, _ := e.Val(dwarf.AttrLocation).([]byte)
+			if len(loc) != 9 || loc[0] != 0x03 { // DW_OP_addr, 8-byte address
+				continue // a declaration, or not a plain global
+			}
+			off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
+			if !ok {
+				continue
+			}
+			typ, err := im.dwarf.Type(off)
+			if err != nil {
+				return Var{}, fmt.Errorf("sym: type of %s: %w", name, err)
+			}
+			return Var{Name: name, Addr: binary.LittleEndian.Uint64(loc[1:]), Type: typ}, nil
+		}
+	}
+	return Var{}, fmt.Errorf("sym: %w %q (no DWARF variable of that name)", ErrUnknownSymbol, name)
+}
+
+// Field finds a member of a struct type (through typedefs and qualifiers)
+// and returns its byte offset and type.
+func Field(t dwarf.Type, name string) (int64, dwarf.Type, bool) {
+	st, ok := Underlying(t).(*dwarf.StructType)
+	if !ok {
+		return 0, nil, false
+	}
+	for _, f := range st.Field {
+		if f.Name == name {
+			return f.ByteOffset, f.Type, true
+		}
+	}
+	return 0, nil, false
+}
+
+// Underlying strips typedefs and qualifiers.
+func Underlying(t dwarf.Type) dwarf.Type {
+	for {
+		switch u := t.(type) {
+		case *dwarf.TypedefType:
+			t = u.Type
+		case *dwarf.QualType:
+			t = u.Type
+		default:
+			return t
+		}
+	}
+}
