@@ -53,11 +53,17 @@ func highlight(w io.Writer, code, lang string, first int, lineLink string) error
 	if l == nil {
 		l = chroma.Coalesce(lexers.Fallback)
 	}
-	it, err := l.Tokenise(nil, code)
+	// Expand tabs here: in the browser, tab stops count from the start of
+	// the line box, line number included, which would misalign the code.
+	width := 8
+	if lang == "go" {
+		width = 4
+	}
+	it, err := l.Tokenise(nil, expandTabs(code, width))
 	if err != nil {
 		return err
 	}
-	opts := []chromahtml.Option{chromahtml.WithClasses(true), chromahtml.TabWidth(8)}
+	opts := []chromahtml.Option{chromahtml.WithClasses(true)}
 	if first > 0 {
 		opts = append(opts, chromahtml.WithLineNumbers(true), chromahtml.BaseLineNumber(first))
 		if lineLink != "" {
@@ -65,6 +71,31 @@ func highlight(w io.Writer, code, lang string, first int, lineLink string) error
 		}
 	}
 	return chromahtml.New(opts...).Format(w, styles.Fallback, it)
+}
+
+// expandTabs replaces each tab with spaces up to the next multiple of
+// width, column by column.
+func expandTabs(s string, width int) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range s {
+		switch r {
+		case '\t':
+			n := width - col%width
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+		case '\n':
+			b.WriteRune(r)
+			col = 0
+		default:
+			b.WriteRune(r)
+			col++
+		}
+	}
+	return b.String()
 }
 
 // themeCSS writes the highlighting colours of the light and the dark theme,
