@@ -1,6 +1,7 @@
 package debugger
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -31,11 +32,21 @@ type Session struct {
 
 // Breakpoint is a breakpoint or watchpoint the session inserted.
 type Breakpoint struct {
-	ID   int
-	Kind rsp.BreakKind
-	Addr uint64
-	Size int
-	Where string // symbolized address
+	ID    int           `json:"id"`
+	Kind  rsp.BreakKind `json:"-"`
+	Addr  uint64        `json:"-"`
+	Size  int           `json:"size"`
+	Where string        `json:"where"` // symbolized address
+}
+
+// MarshalJSON spells the kind by name and the address in hex.
+func (b Breakpoint) MarshalJSON() ([]byte, error) {
+	type plain Breakpoint
+	return json.Marshal(struct {
+		plain
+		Kind string `json:"kind"`
+		Addr string `json:"addr"`
+	}{plain(b), b.Kind.String(), hex64(b.Addr)})
 }
 
 // Attach connects to a stub at addr ("host:port" or a Unix socket path)

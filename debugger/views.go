@@ -2,6 +2,7 @@ package debugger
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -123,10 +124,20 @@ func HexDump(addr uint64, b []byte) string {
 
 // Instruction is one disassembled instruction.
 type Instruction struct {
-	Addr   uint64
-	Word   uint32
-	Text   string // GNU syntax
-	Symbol string // "fib+8", for the first instruction of a symbol or a branch target
+	Addr   uint64 `json:"-"`
+	Word   uint32 `json:"-"`
+	Text   string `json:"text"`   // GNU syntax
+	Symbol string `json:"symbol"` // "fib+8"
+}
+
+// MarshalJSON writes the address and word in hex.
+func (in Instruction) MarshalJSON() ([]byte, error) {
+	type plain Instruction
+	return json.Marshal(struct {
+		plain
+		Addr string `json:"addr"`
+		Word string `json:"word"`
+	}{plain(in), hex64(in.Addr), fmt.Sprintf("%08x", in.Word)})
 }
 
 // Disassemble decodes n instructions from addr, reading them from the
@@ -175,9 +186,18 @@ func (s *Session) isCall(addr uint64) bool {
 
 // Frame is one backtrace frame.
 type Frame struct {
-	PC    uint64
-	FP    uint64
-	Where string
+	PC    uint64 `json:"-"`
+	FP    uint64 `json:"-"`
+	Where string `json:"where"`
+}
+
+// MarshalJSON writes the addresses in hex.
+func (f Frame) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		PC    string `json:"pc"`
+		FP    string `json:"fp"`
+		Where string `json:"where"`
+	}{hex64(f.PC), hex64(f.FP), f.Where})
 }
 
 // Backtrace walks the AAPCS64 frame-record chain: x29 points at {caller's

@@ -14,6 +14,7 @@ package mmu
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -51,6 +52,21 @@ type Step struct {
 	Kind     Kind
 	Next     uint64 // next-level table or output address
 	Attrs    string // decoded attributes (blocks and pages) or table limits
+}
+
+// MarshalJSON writes the addresses and the descriptor in hex.
+func (s Step) MarshalJSON() ([]byte, error) {
+	h := func(v uint64) string { return fmt.Sprintf("%#x", v) }
+	return json.Marshal(struct {
+		Level    int    `json:"level"`
+		Table    string `json:"table"`
+		Index    int    `json:"index"`
+		DescAddr string `json:"desc_addr"`
+		Desc     string `json:"desc"`
+		Kind     Kind   `json:"kind"`
+		Next     string `json:"next"`
+		Attrs    string `json:"attrs,omitempty"`
+	}{s.Level, h(s.Table), s.Index, h(s.DescAddr), h(s.Desc), s.Kind, h(s.Next), s.Attrs})
 }
 
 func (s Step) String() string {

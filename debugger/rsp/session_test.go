@@ -191,7 +191,7 @@ func loadTranscript(t *testing.T) rsp.Transcript {
 func TestReplaySession(t *testing.T) {
 	fx := loadFixture(t)
 	for _, tc := range []struct {
-		name string
+		name         string
 		rle, corrupt bool
 	}{
 		{"plain", false, false},
