@@ -174,7 +174,7 @@ func cmdKThread(s *Session, a []string) (string, any, error) {
 				sb.WriteString("   ")
 			}
 		}
-		sb.WriteString("\nbacktrace from the saved context:\n")
+		sb.WriteString("\n\nbacktrace from the saved context:\n")
 		for i, f := range s.chain(t.pc, t.fp, 0, 16) {
 			fmt.Fprintf(&sb, "#%-2d %#016x  %s\n", i, f.PC, f.Where)
 		}

@@ -33,16 +33,29 @@ func (t *Table) Variable(name string) (Var, error) {
 				}
 				continue
 			}
-			if n, _ := e.Val(dwarf.AttrName).(string); n != name {
-				continue
-			}
 			loc, _ := e.Val(dwarf.AttrLocation).([]byte)
 			if len(loc) != 9 || loc[0] != 0x03 { // DW_OP_addr, 8-byte address
 				continue // a declaration, or not a plain global
 			}
+			// A definition that completes an extern declaration (C's
+			// "extern struct thread threads[]" in a header) carries only
+			// DW_AT_specification; name and type are on the declaration.
+			decl := e
+			if spec, ok := e.Val(dwarf.AttrSpecification).(dwarf.Offset); ok {
+				sr := im.dwarf.Reader()
+				sr.Seek(spec)
+				if d, err := sr.Next(); err == nil && d != nil {
+					decl = d
+				}
+			}
+			if n, _ := decl.Val(dwarf.AttrName).(string); n != name {
+				continue
+			}
 			off, ok := e.Val(dwarf.AttrType).(dwarf.Offset)
 			if !ok {
-				continue
+				if off, ok = decl.Val(dwarf.AttrType).(dwarf.Offset); !ok {
+					continue
+				}
 			}
 			typ, err := im.dwarf.Type(off)
 			if err != nil {

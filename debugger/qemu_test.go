@@ -1,0 +1,158 @@
+package debugger
+
+import (
+	"debug/elf"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/burrow-os/burrow/internal/testenv"
+	"github.com/burrow-os/burrow/qemu"
+)
+
+// bootHalted starts the kernel on board halted, with the gdbstub on a
+// Unix socket, through the qemu package, and returns the socket path.
+func bootHalted(t *testing.T, board, kernel string) string {
+	sock := filepath.Join(t.TempDir(), "gdb.sock")
+	cfg := qemu.Config{Board: board, Kernel: kernel, Root: testenv.Root(t), GDBSocket: sock, Halted: true}
+	args, err := cfg.Args(false)
+	require.NoError(t, err)
+	cmd := exec.Command(qemu.DefaultQEMU, args...)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			return sock
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("QEMU's gdbstub never appeared at %s", sock)
+	return ""
+}
+
+// rodataWord picks a 4- or 8-byte object in .rodata and returns its name
+// and its bytes in the ELF file: a kernel variable whose value is known
+// without running the kernel.
+func rodataWord(t *testing.T, path string) (string, []byte) {
+	f, err := elf.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	syms, err := f.Symbols()
+	require.NoError(t, err)
+	ro := f.Section(".rodata")
+	require.NotNil(t, ro, ".rodata")
+	data, err := ro.Data()
+	require.NoError(t, err)
+	sort.Slice(syms, func(i, j int) bool { return syms[i].Name < syms[j].Name })
+	for _, s := range syms {
+		if elf.ST_TYPE(s.Info) == elf.STT_OBJECT && (s.Size == 8 || s.Size == 4) &&
+			s.Value >= ro.Addr && s.Value+s.Size <= ro.Addr+ro.Size {
+			off := s.Value - ro.Addr
+			return s.Name, data[off : off+s.Size]
+		}
+	}
+	t.Fatalf("no 4- or 8-byte object in .rodata of %s", path)
+	return "", nil
+}
+
+// physOf returns the load (physical) address of va from the ELF's program
+// headers.
+func physOf(t *testing.T, path string, va uint64) uint64 {
+	f, err := elf.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && va >= p.Vaddr && va < p.Vaddr+p.Memsz {
+			return p.Paddr + va - p.Vaddr
+		}
+	}
+	t.Fatalf("%#x is in no segment of %s", va, path)
+	return 0
+}
+
+// TestQEMUCKernel boots the C core on QEMU's raspi4b halted, attaches,
+// breaks at kmain, checks the stop and registers, reads a known variable,
+// single-steps, and walks the page tables for kmain's own mapping.
+func TestQEMUCKernel(t *testing.T) {
+	testenv.NeedQEMU(t, "ckernel.elf", "kernel8.img")
+	elfPath := testenv.Build(t, "ckernel.elf")
+	sock := bootHalted(t, "raspi4b", testenv.Build(t, "kernel8.img"))
+	s, err := Attach(sock, []string{elfPath}, 5*time.Second)
+	require.NoError(t, err)
+	defer s.Close()
+	s.WaitTimeout = 60 * time.Second
+
+	threads, err := s.C.Threads()
+	require.NoError(t, err)
+	assert.Len(t, threads, 4, "raspi4b has four CPUs, one thread each")
+
+	kmain, err := s.Syms.Resolve("kmain")
+	require.NoError(t, err)
+	r := s.Exec("break kmain")
+	require.True(t, r.OK, r.Error)
+	r = s.Exec("continue")
+	require.True(t, r.OK, r.Error)
+	assert.Equal(t, kmain, s.PC(), "continue stopped at kmain: %s", r.Text)
+	assert.Contains(t, r.Text, "kmain")
+	assert.Equal(t, uint64(1), (s.Regs["cpsr"]>>2)&3, "kmain runs at EL1 (CPSR bits 3:2)")
+	assert.NotZero(t, s.Regs["sp"], "a stack is set up")
+	assert.Equal(t, kmain, s.Regs["pc"])
+	sctlr, err := s.SysReg("SCTLR_EL1")
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), sctlr&1, "the MMU is on at kmain")
+
+	name, want := rodataWord(t, elfPath)
+	r = s.Exec("print " + name)
+	require.True(t, r.OK, r.Error)
+	assert.Equal(t, hex.EncodeToString(want), r.Data.(map[string]any)["hex"], "print %s = %s", name, r.Text)
+
+	r = s.Exec("bt")
+	require.True(t, r.OK, r.Error)
+	assert.GreaterOrEqual(t, len(r.Data.([]Frame)), 2, "kmain has a caller:\n%s", r.Text)
+
+	r = s.Exec("stepi")
+	require.True(t, r.OK, r.Error)
+	assert.Equal(t, kmain+4, s.PC(), "one instruction later: %s", r.Text)
+
+	tr, err := s.Walk(kmain)
+	require.NoError(t, err, "walk kmain")
+	assert.Equal(t, 1, tr.TTBR, "the C core lives in the TTBR1 half")
+	assert.Equal(t, physOf(t, elfPath, kmain), tr.PA, "kmain maps to where the loader put it")
+	r = s.Exec("walk kmain")
+	assert.True(t, r.OK, r.Error)
+	assert.True(t, strings.Contains(r.Text, "=> PA"), r.Text)
+
+	r = s.Exec("x 0x0000700000000000 8")
+	assert.False(t, r.OK, "reading an unmapped address fails")
+	assert.Contains(t, r.Error, "not mapped")
+	// After thread_init, the boot context is thread 0 in the C core's
+	// thread table.
+	r = s.Exec("delete 1")
+	require.True(t, r.OK, r.Error)
+	r = s.Exec("break gic_init")
+	require.True(t, r.OK, r.Error)
+	r = s.Exec("continue")
+	require.True(t, r.OK, r.Error)
+	require.Contains(t, r.Text, "gic_init")
+	r = s.Exec("kthreads")
+	require.True(t, r.OK, r.Error)
+	ts := r.Data.([]KThread)
+	require.NotEmpty(t, ts, "thread 0 exists after thread_init:\n%s", r.Text)
+	assert.Equal(t, 0, ts[0].TID)
+	assert.True(t, ts[0].Current, "thread 0 is current:\n%s", r.Text)
+	r = s.Exec("kthread 0")
+	assert.True(t, r.OK, r.Error)
+	assert.Contains(t, r.Text, "running now")
+	t.Logf("kthreads:\n%s", r.Text)
+}
