@@ -112,7 +112,7 @@ func Grade(ctx context.Context, o Options) *Report {
 	runSuite(ctx, o, work, rep.Tests, logf)
 	for _, tr := range rep.Tests {
 		if tr.Status == StatusInfraError {
-			rep.Infra = append(rep.Infra, tr.Name+": "+tr.Message)
+			rep.Infra = append(rep.Infra, tr.Name+": "+strings.TrimPrefix(tr.Message, "infrastructure error: "))
 		}
 	}
 	return rep

@@ -36,7 +36,7 @@ func WriteText(w io.Writer, r *Report) error {
 	for _, e := range r.Infra {
 		fmt.Fprintf(&b, "infrastructure error: %s\n", e)
 	}
-	fmt.Fprintf(&b, "\n  %-26s %9s  %-12s %s\n", "TEST", "POINTS", "STATUS", "")
+	fmt.Fprintf(&b, "\n  %-26s %9s  %s\n", "TEST", "POINTS", "STATUS")
 	for _, t := range r.Tests {
 		name := t.Name
 		if t.Hidden {
