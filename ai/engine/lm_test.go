@@ -1,0 +1,50 @@
+package engine
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/burrow-os/burrow/ai/model"
+	"github.com/burrow-os/burrow/ai/policy"
+	"github.com/stretchr/testify/require"
+)
+
+// TestShippedModelEndToEnd runs the engine with the embedded model on real
+// time: the first answer is the rule's, the model's answer lands in the
+// log and the cache, and it equals what the model decides directly.
+func TestShippedModelEndToEnd(t *testing.T) {
+	m, tok, err := model.Load()
+	require.NoError(t, err)
+	st := &fakeStats{total: gib, free: gib * 9 / 10}
+	var lines []string
+	opt := WithLM(Options{Stats: st, Logf: func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }}, m, tok, nil)
+	e := New(opt)
+	defer e.Close()
+	require.Empty(t, lines)
+	s := Assemble(st).Situation(gcAsk)
+	require.Equal(t, policy.Rule(s), e.MakeConfigurationDecision(gcAsk))
+	eventually(t, "the model's answer", func() bool { return len(e.Log()) == 1 })
+	l := e.Log()[0]
+	require.Empty(t, l.Err)
+	direct, err := NewLM(m, tok).Decide(s)
+	require.NoError(t, err)
+	require.Equal(t, direct, l.Model)
+	require.Greater(t, l.Compute, time.Duration(0))
+	require.Equal(t, l.Model, e.MakeConfigurationDecision(gcAsk))
+}
+
+func TestCorruptModelLeavesRules(t *testing.T) {
+	var lines []string
+	logf := func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }
+	_, _, err := model.Parse([]byte("not a model at all, just some bytes"), nil)
+	require.Error(t, err)
+	e := New(WithLM(Options{Stats: &fakeStats{total: gib, free: gib}, Logf: logf}, nil, nil, err))
+	defer e.Close()
+	require.Len(t, lines, 1)
+	require.Contains(t, lines[0], "ai: model unavailable (model.bin: llama2c: ")
+	require.Contains(t, lines[0], "rule policies in charge")
+	require.False(t, e.HasModel())
+	s := Assemble(e.opt.Stats).Situation(gcAsk)
+	require.Equal(t, policy.Rule(s), e.MakeConfigurationDecision(gcAsk))
+}

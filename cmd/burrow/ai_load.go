@@ -1,0 +1,32 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/burrow-os/burrow/ai/llama"
+	"github.com/burrow-os/burrow/ai/llama2c"
+	"github.com/burrow-os/burrow/ai/tokenizer"
+)
+
+// loadDir reads model.bin and tokenizer.bin from dir.
+func loadDir(dir string) (*llama.Model, *tokenizer.Tokenizer, error) {
+	mb, err := os.ReadFile(filepath.Join(dir, "model.bin"))
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := llama2c.Read(bytes.NewReader(mb), int64(len(mb)))
+	if err != nil {
+		return nil, nil, err
+	}
+	tb, err := os.ReadFile(filepath.Join(dir, "tokenizer.bin"))
+	if err != nil {
+		return nil, nil, err
+	}
+	tok, err := tokenizer.ReadBin(bytes.NewReader(tb), m.Config.Vocab)
+	return m, tok, err
+}
+
+func numCPU() int { return runtime.NumCPU() }
