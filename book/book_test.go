@@ -76,6 +76,8 @@ func TestChapterContent(t *testing.T) {
 		{"symbol link to an assembly label", `<a href="source/ckernel/vectors.S.html#L3"[^>]*class="sym"><code>vectors</code></a>`},
 		{"symbol link to a qualified Go type", `<a href="source/kernel/core/frame.go.html#L4"[^>]*class="sym"><code>core.Frame</code></a>`},
 		{"unknown identifiers stay plain", `<code>unknown_name</code> stays`},
+		{"names in quoted code link to their definitions", `<a class="sym" href="source/ckernel/svc.c.html#L3"><span class="nf">svc</span></a>`},
+		{"types in quoted code too", `<a class="sym" href="source/ckernel/trap.h.html#L2"><span class="n">trapframe</span></a>`},
 		{"cross-reference to another chapter's heading", `<a href="frame.html#fields">the frame</a>`},
 		{"same-page anchor", `<a href="#a-range-quoted-by-regex">below</a>`},
 		{"link to a source line", `<a href="source/ckernel/trap.c.html#L3">the file itself</a>`},

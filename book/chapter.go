@@ -136,6 +136,13 @@ func (b *builder) markdown(c *chapter, m mode) goldmark.Markdown {
 	}
 	cr := &codeRenderer{quotes: c.quotes, quoteURL: func(q include.Quote) string {
 		return b.rel(c, m, sourceURL(q.Path)) + fmt.Sprintf("#L%d", q.First)
+	}, symURL: func(q include.Quote, name string) string {
+		d, ok := b.lookupIn(q.Lang, name)
+		if !ok || len(name) < 3 || (d.Path == q.Path && d.Line >= q.First && d.Line <= q.Last) {
+			return "" // unknown, too short to be sure, or defined right here
+		}
+		b.sources[d.Path] = true
+		return b.rel(c, m, sourceURL(d.Path)) + fmt.Sprintf("#L%d", d.Line)
 	}}
 	return goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList,

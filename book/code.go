@@ -146,6 +146,9 @@ type codeRenderer struct {
 	quotes []include.Quote
 	// quoteURL returns the href of the source page for a quote.
 	quoteURL func(q include.Quote) string
+	// symURL returns the href of the definition of an identifier in a
+	// quote, or "" to leave it plain.
+	symURL func(q include.Quote, name string) string
 }
 
 func (r *codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
@@ -197,15 +200,36 @@ func (r *codeRenderer) renderQuote(w util.BufWriter, q include.Quote) error {
 	// Chroma numbers lines consecutively; marker lines dropped from the
 	// middle of a quote make the source numbers jump, so put them back.
 	i := 0
-	w.WriteString(lineNumRE.ReplaceAllStringFunc(b.String(), func(m string) string {
+	out := lineNumRE.ReplaceAllStringFunc(b.String(), func(m string) string {
 		if i >= len(q.Nums) {
 			return m
 		}
 		i++
 		return fmt.Sprintf(`<span class="ln">%d</span>`, q.Nums[i-1])
-	}))
+	})
+	if r.symURL != nil {
+		out = linkIdents(out, func(name string) string { return r.symURL(q, name) })
+	}
+	w.WriteString(out)
 	w.WriteString("</figure>\n")
 	return nil
+}
+
+// identSpanRE matches a name token in chroma's output: functions, types,
+// labels and plain names.
+var identSpanRE = regexp.MustCompile(`<span class="(nf|nx|n|nc|nl|kt|nt)">([A-Za-z_][A-Za-z0-9_]*)</span>`)
+
+// linkIdents turns the name tokens of highlighted code into links where
+// href returns one, so quoted code can be read like a code browser.
+func linkIdents(code string, href func(name string) string) string {
+	return identSpanRE.ReplaceAllStringFunc(code, func(m string) string {
+		sub := identSpanRE.FindStringSubmatch(m)
+		h := href(sub[2])
+		if h == "" {
+			return m
+		}
+		return fmt.Sprintf(`<a class="sym" href="%s">%s</a>`, html.EscapeString(h), m)
+	})
 }
 
 var lineNumRE = regexp.MustCompile(`<span class="ln">\s*\d+</span>`)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/burrow-os/burrow/book/include"
+	"github.com/burrow-os/burrow/book/symbols"
 )
 
 //go:embed assets/page.html assets/book.css assets/book.js
@@ -108,8 +109,14 @@ func (b *builder) write(res *Result) error {
 	if err := put("print.html", page); err != nil {
 		return err
 	}
+	// Source pages link their identifiers only to files that have a page
+	// already, so one quote does not pull in the whole tree.
+	pages := map[string]bool{}
 	for p := range b.sources {
-		if err := b.writeSource(p, put); err != nil {
+		pages[p] = true
+	}
+	for p := range pages {
+		if err := b.writeSource(p, pages, put); err != nil {
 			return err
 		}
 	}
@@ -198,6 +205,18 @@ func (b *builder) pageData(c *chapter, kind string, content string) pageData {
 	return d
 }
 
+// lookupIn resolves a name found in code of the given language: Go code
+// links to Go definitions, everything else to C and assembly ones.
+func (b *builder) lookupIn(lang, name string) (symbols.Def, bool) {
+	if b.syms == nil {
+		return symbols.Def{}, false
+	}
+	if lang == "go" {
+		return b.syms.LookupGo(name)
+	}
+	return b.syms.LookupC(name)
+}
+
 // relFrom makes a root-relative target relative to the page at from.
 func relFrom(from, target string) string {
 	return strings.Repeat("../", strings.Count(from, "/")) + target
@@ -205,7 +224,7 @@ func relFrom(from, target string) string {
 
 // writeSource writes the page that shows one file of the tree, highlighted,
 // with an anchor on every line (#L12) for quotes and symbol links.
-func (b *builder) writeSource(p string, put func(string, []byte) error) error {
+func (b *builder) writeSource(p string, pages map[string]bool, put func(string, []byte) error) error {
 	data, err := os.ReadFile(filepath.Join(b.cfg.Root, filepath.FromSlash(p)))
 	if err != nil {
 		return err
@@ -217,6 +236,19 @@ func (b *builder) writeSource(p string, put func(string, []byte) error) error {
 	}
 	code.WriteString("</div>\n")
 	out := sourceURL(p)
+	lang := include.Lang(p)
+	linked := linkIdents(code.String(), func(name string) string {
+		d, ok := b.lookupIn(lang, name)
+		if !ok || len(name) < 3 || !pages[d.Path] {
+			return ""
+		}
+		if d.Path == p {
+			return fmt.Sprintf("#L%d", d.Line)
+		}
+		return relFrom(out, sourceURL(d.Path)) + fmt.Sprintf("#L%d", d.Line)
+	})
+	code.Reset()
+	code.WriteString(linked)
 	d := b.pageData(nil, "source", code.String())
 	d.Title = p
 	d.Root = strings.Repeat("../", strings.Count(out, "/"))

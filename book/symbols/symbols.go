@@ -234,6 +234,31 @@ func (ix *Index) Lookup(name string) (Def, bool) {
 	return first, true
 }
 
+// LookupGo and LookupC are Lookup restricted to one language, for names
+// inside quoted code: a C quote's isb() is the C core's, never a Go
+// function that happens to share the name.
+func (ix *Index) LookupGo(name string) (Def, bool) {
+	return ix.lookup(name, func(d Def) bool { return d.Pkg != "" })
+}
+
+// LookupC is Lookup restricted to C and assembly definitions.
+func (ix *Index) LookupC(name string) (Def, bool) {
+	return ix.lookup(name, func(d Def) bool { return d.Pkg == "" })
+}
+
+func (ix *Index) lookup(name string, keep func(Def) bool) (Def, bool) {
+	var found []Def
+	for _, d := range ix.byName[name] {
+		if keep(d) && (len(found) == 0 || d.Path != found[0].Path || d.Line != found[0].Line) {
+			found = append(found, d)
+		}
+	}
+	if len(found) != 1 {
+		return Def{}, false
+	}
+	return found[0], true
+}
+
 // Files lists every file holding a definition, sorted.
 func (ix *Index) Files() []string {
 	seen := map[string]bool{}

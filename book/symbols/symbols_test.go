@@ -94,3 +94,21 @@ func TestInFile(t *testing.T) {
 		t.Errorf("InFile(buddy.go) = %v, want %v", got, want)
 	}
 }
+
+func TestLookupByLanguage(t *testing.T) {
+	ix, err := Build("testdata/tree")
+	require.NoError(t, err)
+	// dump is defined in two C files and one Go file.
+	if d, ok := ix.LookupGo("dump"); !ok || d.Path != "kernel/mm/buddy.go" {
+		t.Errorf("LookupGo(dump) = %s, %v, want kernel/mm/buddy.go", d.Path, ok)
+	}
+	if _, ok := ix.LookupC("dump"); ok {
+		t.Errorf("LookupC(dump) ok, want ambiguous (trap.c and dump.c)")
+	}
+	if d, ok := ix.LookupC("trap_el1_sync"); !ok || d.Line != 18 {
+		t.Errorf("LookupC(trap_el1_sync) = %d, %v, want line 18", d.Line, ok)
+	}
+	if _, ok := ix.LookupGo("trap_el1_sync"); ok {
+		t.Errorf("LookupGo(trap_el1_sync) ok, want not found: it is C")
+	}
+}
