@@ -77,7 +77,7 @@ func (as *AddressSpace) Map(va, pa, size uint64, attr Attr, prot Prot) error {
 		return fmt.Errorf("mm: physical range %#x+%#x is unaligned or beyond %d bits: %w", pa, size, VABits, ErrBadArgument)
 	case !prot.valid() || (as.kernel && prot&ProtUser != 0):
 		return fmt.Errorf("mm: protection %v is not allowed here: %w", prot, ErrBadArgument)
-	case attr > AttrNormal:
+	case attr > AttrNormalNC:
 		return fmt.Errorf("mm: memory type %v: %w", attr, ErrBadArgument)
 	}
 	as.mu.Lock()

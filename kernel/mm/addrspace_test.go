@@ -76,7 +76,7 @@ func TestMapRejectsBadInput(t *testing.T) {
 		{"kernel maps user VA", k, 0x20000, 0x40000000, PageSize, AttrNormal, ProtRead, ErrBadArgument},
 		{"kernel page with ProtUser", k, KernelBase, 0x40000000, PageSize, AttrNormal, ProtRead | ProtUser, ErrBadArgument},
 		{"write-only", as, 0x20000, 0x40000000, PageSize, AttrNormal, ProtWrite, ErrBadArgument},
-		{"unknown attr", as, 0x20000, 0x40000000, PageSize, Attr(5), ProtRead, ErrBadArgument},
+		{"unknown attr", as, 0x20000, 0x40000000, PageSize, Attr(3), ProtRead, ErrBadArgument},
 		{"pa beyond 48 bits", as, 0x20000, MaxPhys - PageSize, 2 * PageSize, AttrNormal, ProtRead, ErrBadArgument},
 		{"va wraps", k, KernelTop - PageSize, 0x40000000, ^uint64(0) &^ pageMask, AttrNormal, ProtRead, ErrBadArgument},
 		{"overlaps start", as, 0xf000, 0x40000000, 2 * PageSize, AttrNormal, ProtRead, ErrOverlap},

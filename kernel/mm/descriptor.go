@@ -44,26 +44,28 @@ const (
 type Attr uint8
 
 // The three memory types Burrow maps, in MAIR_EL1 order. The numbers are
-// the AttrIndx values in descriptors.
+// the AttrIndx values in descriptors, and must match the C core's
+// (ckernel/mmu.h MT_*), since both write entries of the same tables under
+// the one MAIR_EL1.
 const (
-	// AttrDevice is Device-nGnRE: no gathering, no reordering, early write
-	// acknowledgement. For MMIO registers.
-	AttrDevice Attr = 0
-	// AttrNormalNC is Normal memory, Inner and Outer Non-cacheable. For DMA
-	// buffers, so that CPU and device agree without cache maintenance.
-	AttrNormalNC Attr = 1
 	// AttrNormal is Normal memory, Inner and Outer Write-Back cacheable,
 	// read- and write-allocate. For RAM.
-	AttrNormal Attr = 2
+	AttrNormal Attr = 0
+	// AttrDevice is Device-nGnRE: no gathering, no reordering, early write
+	// acknowledgement. For MMIO registers.
+	AttrDevice Attr = 1
+	// AttrNormalNC is Normal memory, Inner and Outer Non-cacheable. For DMA
+	// buffers, so that CPU and device agree without cache maintenance.
+	AttrNormalNC Attr = 2
 )
 
-// MAIR is the MAIR_EL1 value the C core programs (ARM ARM D19.2 MAIR_EL1):
-// one attribute byte per Attr index.
+// MAIR is the MAIR_EL1 value the C core programs (ARM ARM D19.2 MAIR_EL1;
+// ckernel/mmu.h MAIR_VALUE): one attribute byte per Attr index.
 //
-//	Attr0 = 0x04: Device-nGnRE        (0b0000_01_00)
-//	Attr1 = 0x44: Normal, inner and outer Non-cacheable (0b0100 outer, 0b0100 inner)
-//	Attr2 = 0xff: Normal, inner and outer Write-Back Non-transient, RW-allocate
-const MAIR = 0x04<<(8*AttrDevice) | 0x44<<(8*AttrNormalNC) | 0xff<<(8*AttrNormal)
+//	Attr0 = 0xff: Normal, inner and outer Write-Back Non-transient, RW-allocate
+//	Attr1 = 0x04: Device-nGnRE        (0b0000_01_00)
+//	Attr2 = 0x44: Normal, inner and outer Non-cacheable (0b0100 outer, 0b0100 inner)
+const MAIR = 0xff<<(8*AttrNormal) | 0x04<<(8*AttrDevice) | 0x44<<(8*AttrNormalNC)
 
 func (a Attr) String() string {
 	switch a {

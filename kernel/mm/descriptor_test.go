@@ -5,7 +5,7 @@ import "testing"
 // Descriptors computed by hand from the bit layout in ARM ARM D8.3:
 //
 //	0x3     valid + page (level 3) / table
-//	0x8     AttrIndx 2 (normal) << 2;  0x4 for AttrIndx 1 (normal-nc)
+//	0x0     AttrIndx 0 (normal);  0x4 AttrIndx 1 (device);  0x8 AttrIndx 2 (normal-nc)
 //	0x40    AP[1] EL0 access;          0x80 AP[2] read-only
 //	0x300   SH inner shareable;        0x400 AF;  0x800 nG
 //	1<<53   PXN = 0x0020_0000_0000_0000; 1<<54 UXN = 0x0040_0000_0000_0000
@@ -18,14 +18,14 @@ func TestMakeLeaf(t *testing.T) {
 		prot  Prot
 		want  PTE
 	}{
-		{"kernel data page", 3, 0x40001000, AttrNormal, ProtRead | ProtWrite, 0x0060_0000_4000_170b},
-		{"kernel text page", 3, 0x80000, AttrNormal, ProtRead | ProtExec, 0x0040_0000_0008_078b},
-		{"kernel rodata 2M block", 2, 0x200000, AttrNormal, ProtRead, 0x0060_0000_0020_0789},
-		{"uart mmio page", 3, 0xfe201000, AttrDevice, ProtRead | ProtWrite, 0x0060_0000_fe20_1403},
-		{"dma buffer page", 3, 0x100000, AttrNormalNC, ProtRead | ProtWrite, 0x0060_0000_0010_0707},
-		{"user data page", 3, 0x5000, AttrNormal, ProtRead | ProtWrite | ProtUser, 0x0060_0000_0000_5f4b},
-		{"user text page", 3, 0x6000, AttrNormal, ProtRead | ProtExec | ProtUser, 0x0020_0000_0000_6fcb},
-		{"user 1G block", 1, 0x40000000, AttrNormal, ProtRead | ProtUser, 0x0060_0000_4000_0fc9},
+		{"kernel data page", 3, 0x40001000, AttrNormal, ProtRead | ProtWrite, 0x0060_0000_4000_1703},
+		{"kernel text page", 3, 0x80000, AttrNormal, ProtRead | ProtExec, 0x0040_0000_0008_0783},
+		{"kernel rodata 2M block", 2, 0x200000, AttrNormal, ProtRead, 0x0060_0000_0020_0781},
+		{"uart mmio page", 3, 0xfe201000, AttrDevice, ProtRead | ProtWrite, 0x0060_0000_fe20_1407},
+		{"dma buffer page", 3, 0x100000, AttrNormalNC, ProtRead | ProtWrite, 0x0060_0000_0010_070b},
+		{"user data page", 3, 0x5000, AttrNormal, ProtRead | ProtWrite | ProtUser, 0x0060_0000_0000_5f43},
+		{"user text page", 3, 0x6000, AttrNormal, ProtRead | ProtExec | ProtUser, 0x0020_0000_0000_6fc3},
+		{"user 1G block", 1, 0x40000000, AttrNormal, ProtRead | ProtUser, 0x0060_0000_4000_0fc1},
 	}
 	for _, tt := range tests {
 		got := MakeLeaf(tt.level, tt.pa, tt.attr, tt.prot)
@@ -70,8 +70,8 @@ func TestDescriptorKinds(t *testing.T) {
 }
 
 func TestMAIR(t *testing.T) {
-	if MAIR != 0xff4404 {
-		t.Errorf("MAIR = %#x, want 0xff4404", MAIR)
+	if MAIR != 0x4404ff { // ckernel/mmu.h MAIR_VALUE
+		t.Errorf("MAIR = %#x, want 0x4404ff", MAIR)
 	}
 }
 
