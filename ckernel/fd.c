@@ -63,9 +63,24 @@ long sys_write(int fd, u64 buf, u64 len) {
 	return 8;
 }
 
+// console_read returns what the UART has received, at least one byte:
+// it polls the PL011 every tick until something arrives (the UART's own
+// interrupt belongs to the drivers issue).
+static long console_read(u64 buf, u64 len) {
+	u64 n = 0;
+	while (n == 0) {
+		int c;
+		while (n < len && (c = uart_getc()) >= 0)
+			((char *)buf)[n++] = (char)c;
+		if (n == 0 && sleep_on(&files[0], counter_now() + counter_freq() / 100) == -EINTR)
+			return -EINTR;
+	}
+	return (long)n;
+}
+
 long sys_read(int fd, u64 buf, u64 len) {
 	if (fd >= 0 && fd < MAX_FDS && files[fd].kind == FD_CONSOLE)
-		return 0; // the console's input belongs to the kernel console for now
+		return len ? console_read(buf, len) : 0;
 	struct file *f = get(fd, FD_EVENTFD);
 	if (!f)
 		return -EBADF;

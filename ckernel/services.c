@@ -84,6 +84,7 @@ long services_dispatch(struct trapframe *tf) {
 		s->vmas = (u64)vma_count();
 		s->irqs = irq_count;
 		s->counter_freq = counter_freq();
+		s->entry_counter = bootinfo.entry_count;
 		return 0;
 	}
 	case SVC_DTB: {

@@ -24,6 +24,7 @@ struct core_stats {
 	u64 vmas;
 	u64 irqs;            // interrupts taken
 	u64 counter_freq;
+	u64 entry_counter;   // CNTVCT_EL0 at the C core's first instruction
 };
 
 long services_dispatch(struct trapframe *tf);

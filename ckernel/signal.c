@@ -141,7 +141,10 @@ long signal_send(int tid, int sig, int code, u64 addr) {
 
 void signal_deliver(struct trapframe *tf) {
 	u64 ready = current->sigpending & ~current->sigmask;
-	if (!ready)
+	// Deliver only into Go code running with IRQs unmasked: with them
+	// masked the thread is in a C function called through kernel/core's
+	// trampoline, on a C stack, where Go's handler must not run.
+	if (!ready || (tf->spsr & (1 << 7)))
 		return;
 	int sig = __builtin_ctzl(ready) + 1;
 	current->sigpending &= ~(1UL << (sig - 1));

@@ -102,3 +102,34 @@ u64 vm_lookup(u64 va) {
 	u64 *e = walk(va, false);
 	return e && (*e & PTE_VALID) ? (*e & PTE_ADDR_MASK) | (va & 0xfff) : 0;
 }
+
+// vm_unmap_range unmaps every page in [start, end) and frees its RAM. It
+// skips a whole missing table at once (512 GiB, 1 GiB or 2 MiB of VA), so
+// dropping a large reservation that was never touched costs a few steps,
+// not one per page.
+void vm_unmap_range(u64 start, u64 end) {
+	for (u64 va = start; va < end;) {
+		u64 *table = PHYS_TO_VIRT(vm_ttbr0);
+		int level;
+		for (level = 0; level < 3; level++) {
+			u64 e = table[idx(va, level)];
+			if (!(e & PTE_VALID))
+				break;
+			table = PHYS_TO_VIRT(e & PTE_ADDR_MASK);
+		}
+		if (level < 3) { // no table here: skip to the next entry at this level
+			u64 span = 1UL << (39 - 9 * level);
+			va = ALIGN_DOWN(va, span) + span;
+			continue;
+		}
+		u64 *e = &table[idx(va, 3)];
+		if (*e & PTE_VALID) {
+			u64 pa = *e & PTE_ADDR_MASK;
+			*e = 0;
+			flush(va);
+			vm_committed--;
+			palloc_free(pa, 1);
+		}
+		va += PAGE_SIZE;
+	}
+}

@@ -17,6 +17,9 @@ bool vm_map(u64 va, u64 pa, int prot);
 // vm_unmap removes the mapping of the page at va and returns the physical
 // page it mapped, or 0 if there was none.
 u64 vm_unmap(u64 va);
+// vm_unmap_range unmaps [start, end) and frees the RAM of every page it
+// mapped; missing tables are skipped whole.
+void vm_unmap_range(u64 start, u64 end);
 // vm_protect changes the permissions of a mapped page; false if unmapped.
 bool vm_protect(u64 va, int prot);
 // vm_lookup returns the physical address va maps to, or 0.

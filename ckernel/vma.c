@@ -21,13 +21,7 @@ static int nvmas;
 int vma_count(void) { return nvmas; }
 
 // uncommit frees every committed page in [start, end).
-static void uncommit(u64 start, u64 end) {
-	for (u64 va = start; va < end; va += PAGE_SIZE) {
-		u64 pa = vm_unmap(va);
-		if (pa)
-			palloc_free(pa, 1);
-	}
-}
+static void uncommit(u64 start, u64 end) { vm_unmap_range(start, end); }
 
 // cut removes [start, end) from the list, splitting areas that straddle
 // its edges. It does not touch the pages.
@@ -144,15 +138,11 @@ long vma_protect(u64 addr, u64 len, int prot) {
 	}
 	if (!cut(addr, end) || !insert(addr, end, prot))
 		return -ENOMEM;
-	for (u64 va = addr; va < end; va += PAGE_SIZE) {
-		if (prot == 0) { // PROT_NONE: the pages stay, inaccessible
-			u64 pa = vm_unmap(va);
-			if (pa)
-				palloc_free(pa, 1);
-		} else {
+	if (prot == 0) // PROT_NONE: nothing may touch the pages, so drop them
+		uncommit(addr, end);
+	else
+		for (u64 va = addr; va < end; va += PAGE_SIZE)
 			vm_protect(va, prot);
-		}
-	}
 	return 0;
 }
 

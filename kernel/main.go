@@ -7,8 +7,36 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
+
+	"github.com/burrow-os/burrow/kernel/core"
+	"github.com/burrow-os/burrow/kernel/ktest"
 )
 
 func main() {
-	fmt.Println("Burrow Go kernel: hello from the Go runtime at EL1", os.Args)
+	stats, err := core.ReadStats() // the C core answers kernel services
+	if err != nil {
+		panic(err)
+	}
+	banner(stats) // what the C core did before us
+	if test, ok := ktest.Arg(os.Args, "test"); ok {
+		runTest(test) // test=NAME from the host: run it, report, power off
+	}
+	console() // the kernel console on the UART
+}
+
+// virtualClock returns the time since boot as the generic timer counts it:
+// guest time, which under QEMU's icount is also an instruction count.
+func virtualClock(freq uint64) func() time.Duration {
+	return func() time.Duration {
+		c := core.Counter()
+		return time.Duration(c/freq*1e9 + c%freq*1e9/freq)
+	}
+}
+
+func banner(s core.Stats) {
+	entry := virtualClock(s.CounterFreq)() - time.Duration(s.EntryCounter*1e9/s.CounterFreq)
+	fmt.Printf("Burrow Go kernel: %s at EL1, %d ns (instructions under icount) from C entry to Go main\n",
+		goVersion(), entry.Nanoseconds())
+	ktest.Default.Report("go", "main_insns", entry.Nanoseconds())
 }
