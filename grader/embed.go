@@ -1,9 +1,6 @@
 package grader
 
-import (
-	"embed"
-	"io/fs"
-)
+import "embed"
 
 //go:embed tests/*.spec
 var builtin embed.FS
@@ -13,6 +10,3 @@ var builtin embed.FS
 func Builtin() (*Suite, error) {
 	return LoadDir(builtin, "tests", false)
 }
-
-// BuiltinFS is the embedded tests directory, for listing.
-func BuiltinFS() fs.FS { return builtin }

@@ -43,7 +43,7 @@ func sampleReport() *Report {
 			{Name: "after-hang", Board: "virt", Status: StatusSkipped, Max: 1, Points: 1, Message: "not run: depends on hang, which did not pass",
 				DependsOn: []string{"hang"}, Seed: 46, Budget: 2e9},
 			{Name: "secret", Hidden: true, Board: "virt", Status: StatusInfraError, Max: 4, Points: 4,
-				Message: "infrastructure error: the 2m0s wall-clock backstop fired before the virtual-time budget; the host is overloaded, rerun",
+				Message:  "infrastructure error: the 2m0s wall-clock backstop fired before the virtual-time budget; the host is overloaded, rerun",
 				ExitCode: -1, Budget: 2e9, Nonce: "0123456789abcdef", Seed: 47, Wall: 2 * time.Minute},
 		},
 	}
