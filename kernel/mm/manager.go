@@ -39,6 +39,9 @@ type Config struct {
 	// DMABus is the path of the bus whose devices use DMA buffers ("/soc"
 	// on the BCM2711). Empty means bus addresses equal physical ones.
 	DMABus string
+	// KernelRoot is the physical address of the C core's kernel-region L0
+	// table (vm_ttbr0) to adopt, or 0 to build fresh tables (host tests).
+	KernelRoot uint64
 }
 
 // Initialize brings the memory manager up. The order matters: each step
@@ -70,7 +73,12 @@ func (k *KernelMemoryManager) Initialize(cfg Config) error {
 		return err
 	}
 	// 4. Virtual memory: the shared kernel L1 tables, the kernel space, ASIDs.
-	if k.VM, err = NewVM(cfg.Direct, k.Phys, cfg.TLB); err != nil {
+	if cfg.KernelRoot != 0 {
+		k.VM, err = AdoptVM(cfg.Direct, k.Phys, cfg.TLB, cfg.KernelRoot)
+	} else {
+		k.VM, err = NewVM(cfg.Direct, k.Phys, cfg.TLB)
+	}
+	if err != nil {
 		return err
 	}
 	// 5. Static pools are created by the subsystems that use them, with

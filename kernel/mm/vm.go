@@ -19,17 +19,16 @@ type PageAllocator interface {
 // The kernel region (L0 entries 256..511 of every TTBR0 table) must look the
 // same in every address space. Rather than copying each change into every
 // space, VM allocates all 256 level-1 tables of the kernel region once, at
-// NewVM, and every space's L0 table points at those same L1 tables. Kernel
-// mappings are made below the L1 tables, so the L0 entries never change and
-// every space sees every kernel mapping at once. The cost is 1 MiB of RAM
-// for the L1 tables.
+// NewVM (or AdoptVM), and every space's L0 table points at those same L1
+// tables. Kernel mappings are made below the L1 tables, so the L0 entries
+// never change and every space sees every kernel mapping at once. The cost
+// is 1 MiB of RAM for the L1 tables.
 type VM struct {
 	mem   PhysMem
 	pages PageAllocator
 	tlb   TLB
 
-	kernel   *AddressSpace // ASID 0, maps only the kernel region
-	kernelL1 uint64        // physical address of the 256 contiguous L1 tables
+	kernel *AddressSpace // ASID 0, maps only the kernel region
 
 	mu     sync.Mutex // guards asids and spaces
 	asids  asidAllocator
@@ -68,23 +67,62 @@ func NewVM(mem PhysMem, pages PageAllocator, tlb TLB) (*VM, error) {
 		return nil, fmt.Errorf("mm: kernel L1 tables: %w", err)
 	}
 	mem.Zero(l1, 256*PageSize)
-	vm.kernelL1 = l1
+	tlb.DSBISHST()
 	vm.tables.add(256)
 	root, err := vm.newTable()
 	if err != nil {
 		pages.Free(l1)
 		return nil, err
 	}
+	for i := uint64(0); i < 256; i++ {
+		mem.Store64(root+(256+i)*8, uint64(MakeTable(l1+i*PageSize)))
+	}
 	vm.kernel = &AddressSpace{vm: vm, root: root, asid: 0, kernel: true}
-	vm.fillKernelL0(root)
 	tlb.DSBISHST()
 	return vm, nil
 }
 
-// fillKernelL0 points L0 entries 256..511 of root at the shared L1 tables.
+// AdoptVM builds the manager around kernel-region tables that already
+// exist: the C core's, whose L0 table is at kernelRoot (vm_ttbr0 in
+// ckernel/vm.c), with the Go runtime's heap already mapped below it.
+//
+// The C core allocates tables on demand, so some kernel L0 entries may
+// still be empty. AdoptVM fills each with a fresh L1 table now; that is an
+// invalid-to-valid change, which needs no TLB maintenance. From then on no
+// kernel L0 entry changes again, on either side, so every space made by
+// NewSpace shares every kernel mapping, whether Go or C makes it.
+//
+// The tables the C core made stay the C core's: they come from its page
+// allocator, which must be listed in Config.Reserved.
+func AdoptVM(mem PhysMem, pages PageAllocator, tlb TLB, kernelRoot uint64) (*VM, error) {
+	vm := &VM{mem: mem, pages: pages, tlb: tlb}
+	vm.asids.init()
+	for i := uint64(256); i < entriesPerTable; i++ {
+		slot := kernelRoot + i*8
+		d := PTE(mem.Load64(slot))
+		if d.IsTable(0) {
+			continue
+		}
+		if d.Valid() {
+			return nil, fmt.Errorf("mm: kernel L0 entry %d is %v, not a table: %w", i, d, ErrBadArgument)
+		}
+		t, err := vm.newTable()
+		if err != nil {
+			return nil, fmt.Errorf("mm: kernel L1 tables: %w", err)
+		}
+		mem.Store64(slot, uint64(MakeTable(t)))
+	}
+	vm.kernel = &AddressSpace{vm: vm, root: kernelRoot, asid: 0, kernel: true}
+	tlb.DSBISHST()
+	tlb.ISB()
+	return vm, nil
+}
+
+// fillKernelL0 copies the kernel's L0 entries 256..511 into a new space's
+// root, so that it shares the kernel's L1 tables.
 func (vm *VM) fillKernelL0(root uint64) {
-	for i := uint64(0); i < 256; i++ {
-		vm.mem.Store64(root+(256+i)*8, uint64(MakeTable(vm.kernelL1+i*PageSize)))
+	for i := uint64(256); i < entriesPerTable; i++ {
+		vm.mem.Store64(root+i*8, vm.mem.Load64(vm.kernel.root+i*8))
 	}
 }
 
