@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 
 	"golang.org/x/arch/arm64/arm64asm"
@@ -122,6 +123,9 @@ func HexDump(addr uint64, b []byte) string {
 	return sb.String()
 }
 
+// pcRel matches how GNUSyntax prints a PC-relative operand.
+var pcRel = regexp.MustCompile(`\.[+-]0x[0-9a-f]+`)
+
 // Instruction is one disassembled instruction.
 type Instruction struct {
 	Addr   uint64 `json:"-"`
@@ -158,11 +162,12 @@ func (s *Session) Disassemble(addr uint64, n int) ([]Instruction, error) {
 			in.Text = fmt.Sprintf(".word %#08x", w)
 		} else {
 			in.Text = arm64asm.GNUSyntax(inst)
-			if inst.Op == arm64asm.BL || inst.Op == arm64asm.B || inst.Op == arm64asm.CBZ || inst.Op == arm64asm.CBNZ {
-				for _, arg := range inst.Args {
-					if rel, ok := arg.(arm64asm.PCRel); ok {
-						in.Text += "  <" + s.Where(uint64(int64(a)+int64(rel))) + ">"
-					}
+			for _, arg := range inst.Args {
+				if rel, ok := arg.(arm64asm.PCRel); ok {
+					// Show branch and literal targets as addresses with
+					// their symbol, not as ".+offset".
+					target := uint64(int64(a) + int64(rel))
+					in.Text = pcRel.ReplaceAllString(in.Text, fmt.Sprintf("%#x", target)) + "  <" + s.Where(target) + ">"
 				}
 			}
 		}
