@@ -1,6 +1,9 @@
 package mm
 
-import "testing"
+import (
+	"testing"
+	"testing/quick"
+)
 
 // Descriptors computed by hand from the bit layout in ARM ARM D8.3:
 //
@@ -83,5 +86,27 @@ func TestTableIndex(t *testing.T) {
 		if got := tableIndex(va, level); got != w {
 			t.Errorf("tableIndex(%#x, %d) = %#x, want %#x", va, level, got, w)
 		}
+	}
+}
+
+// Every descriptor MakeLeaf can build decodes back to its inputs, and the
+// security rules hold for all of them: user pages are never executable at
+// EL1 and never global; kernel pages are never executable at EL0.
+func TestMakeLeafProperties(t *testing.T) {
+	f := func(levelSeed uint8, pa uint64, attrSeed, protSeed uint8) bool {
+		level := 1 + int(levelSeed%3)
+		pa = pa & (MaxPhys - 1) &^ (levelSize(level) - 1)
+		attr := Attr(attrSeed % 3)
+		prot := ProtRead | Prot(protSeed)&(ProtWrite|ProtExec|ProtUser)
+		d := MakeLeaf(level, pa, attr, prot)
+		user := prot&ProtUser != 0
+		return d.IsLeaf(level) && !d.IsTable(level) && d.Addr() == pa && d.Attr() == attr && d.Prot() == prot &&
+			d.Global() == !user &&
+			(!user || d&descPXN != 0) && // user pages: PXN
+			(user || d&descUXN != 0) && // kernel pages: UXN
+			d&descAF != 0
+	}
+	if err := quick.Check(f, &quick.Config{MaxCount: 20000}); err != nil {
+		t.Error(err)
 	}
 }
