@@ -18,6 +18,10 @@ type State struct {
 	att    []float32 // attention scores of one head, SeqLen
 	logits []float32
 	xq     QVec // x quantized, for int8 matrices
+	// ropeCos and ropeSin hold the rotary table of position ropePos,
+	// computed once per token and shared by every layer's q and k.
+	ropeCos, ropeSin []float32
+	ropePos          int
 	// keyCache and valueCache are [layer][position][kvDim].
 	keyCache, valueCache []float32
 }
@@ -32,6 +36,9 @@ func NewState(m *Model) *State {
 		hb: make([]float32, c.HiddenDim), hb2: make([]float32, c.HiddenDim),
 		q:          make([]float32, c.Dim),
 		att:        make([]float32, c.SeqLen),
+		ropeCos:    make([]float32, c.HeadSize()/2),
+		ropeSin:    make([]float32, c.HeadSize()/2),
+		ropePos:    -1,
 		logits:     make([]float32, c.Vocab),
 		keyCache:   make([]float32, c.Layers*c.SeqLen*kv),
 		valueCache: make([]float32, c.Layers*c.SeqLen*kv),
@@ -74,6 +81,10 @@ func (s *State) Forward(token, pos int) ([]float32, error) {
 	x := s.x
 	m.Embed.Row(token, x)
 	scale := 1 / float32(math.Sqrt(float64(hs)))
+	if s.ropePos != pos {
+		ropeTable(s.ropeCos, s.ropeSin, pos, hs, theta)
+		s.ropePos = pos
+	}
 
 	for l := range m.Layers {
 		w := &m.Layers[l]
@@ -86,8 +97,8 @@ func (s *State) Forward(token, pos int) ([]float32, error) {
 		s.mul(w.Wq, s.q, s.xb)
 		s.mul(w.Wk, k, s.xb)
 		s.mul(w.Wv, v, s.xb)
-		RoPE(s.q, pos, hs, theta)
-		RoPE(k, pos, hs, theta)
+		ropeApply(s.q, s.ropeCos, s.ropeSin)
+		ropeApply(k, s.ropeCos, s.ropeSin)
 
 		// Each query head h attends with key/value head h/kvMul
 		// (grouped-query attention, Ainslie et al. 2023).

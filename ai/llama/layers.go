@@ -44,15 +44,33 @@ func Softmax(x []float32) {
 // of Su et al. (2021) in the interleaved layout used by Meta's llama code,
 // llama2.c and GGUF's "llama" architecture.
 func RoPE(v []float32, pos, headSize int, theta float32) {
-	for i := 0; i < len(v); i += 2 {
-		hd := i % headSize
-		freq := 1 / float32(math.Pow(float64(theta), float64(float32(hd)/float32(headSize))))
+	cos, sin := make([]float32, headSize/2), make([]float32, headSize/2)
+	ropeTable(cos, sin, pos, headSize, theta)
+	ropeApply(v, cos, sin)
+}
+
+// ropeTable computes the cosines and sines of one position's angles, one
+// per pair of a head, with llama2.c's float32 steps.
+func ropeTable(cos, sin []float32, pos, headSize int, theta float32) {
+	for i := 0; i < headSize; i += 2 {
+		freq := 1 / float32(math.Pow(float64(theta), float64(float32(i)/float32(headSize))))
 		val := float32(pos) * freq
-		fcr := float32(math.Cos(float64(val)))
-		fci := float32(math.Sin(float64(val)))
-		v0, v1 := v[i], v[i+1]
-		v[i] = v0*fcr - v1*fci
-		v[i+1] = v0*fci + v1*fcr
+		cos[i/2] = float32(math.Cos(float64(val)))
+		sin[i/2] = float32(math.Sin(float64(val)))
+	}
+}
+
+// ropeApply rotates every head of v with a table from ropeTable.
+func ropeApply(v, cos, sin []float32) {
+	hs := 2 * len(cos)
+	for h := 0; h+hs <= len(v); h += hs {
+		head := v[h : h+hs]
+		for j := range cos {
+			c, s := cos[j], sin[j]
+			v0, v1 := head[2*j], head[2*j+1]
+			head[2*j] = v0*c - v1*s
+			head[2*j+1] = v0*s + v1*c
+		}
 	}
 }
 

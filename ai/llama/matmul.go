@@ -54,14 +54,36 @@ func dotQ8(a, b []int8) int32 {
 func matVecQ8(out []float32, m *Matrix, x *QVec) {
 	n, gs := m.Cols, m.Group
 	ng := n / gs
+	xq, xs := x.Q[:n], x.Scale[:ng]
 	for i := range out {
 		wq := m.Q[i*n : (i+1)*n]
 		ws := m.Scale[i*ng : (i+1)*ng]
 		var val float32
-		for g := 0; g < ng; g++ {
-			ival := dotQ8(wq[g*gs:(g+1)*gs], x.Q[g*gs:(g+1)*gs])
-			val += float32(ival) * ws[g] * x.Scale[g]
+		if gs == 32 {
+			for g := range ws {
+				ival := dot32(wq[g*32:], xq[g*32:])
+				val += float32(ival) * ws[g] * xs[g]
+			}
+		} else {
+			for g := range ws {
+				ival := dotQ8(wq[g*gs:(g+1)*gs], xq[g*gs:(g+1)*gs])
+				val += float32(ival) * ws[g] * xs[g]
+			}
 		}
 		out[i] = val
 	}
+}
+
+// dot32 is dotQ8 for the common group size of 32 (GGUF's Q8_0), unrolled
+// so the compiler checks bounds once per group.
+func dot32(a, b []int8) int32 {
+	x, y := (*[32]int8)(a[:32]), (*[32]int8)(b[:32])
+	var s0, s1, s2, s3 int32
+	for k := 0; k < 32; k += 4 {
+		s0 += int32(x[k]) * int32(y[k])
+		s1 += int32(x[k+1]) * int32(y[k+1])
+		s2 += int32(x[k+2]) * int32(y[k+2])
+		s3 += int32(x[k+3]) * int32(y[k+3])
+	}
+	return s0 + s1 + s2 + s3
 }
