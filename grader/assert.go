@@ -2,7 +2,6 @@ package grader
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/burrow-os/burrow/qemu"
@@ -148,7 +147,3 @@ func compareInt(a int64, op string, b int64) bool {
 	}
 	return false
 }
-
-// panicStart finds where the human-readable panic report begins: the last
-// line starting PANIC at or before the panic report line.
-var panicStart = regexp.MustCompile(`^\s*(PANIC|panic)\b`)

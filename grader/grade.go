@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -17,17 +18,17 @@ import (
 
 // Options says what to grade and how.
 type Options struct {
-	Tree      string // the student's tree
-	Reference string // the instructor's copy: protected files, device trees
-	Student   string // a name for the report
-	Suite     *Suite
-	Jobs      int           // parallel QEMU runs; 0 means one per CPU
-	Backstop  time.Duration // wall-clock backstop per run; 0 means Backstop(test)
-	Build     time.Duration // build time limit; 0 means 10 minutes
-	Log       io.Writer     // progress lines; nil discards them
-	Console   io.Writer     // every test's console as it runs; nil discards it
-	QEMU      string        // QEMU binary; "" means qemu-system-aarch64
-	KeepWork  bool          // leave the work copy behind (its path goes to Log)
+	Tree         string // the student's tree
+	Reference    string // the instructor's copy: protected files, device trees
+	Student      string // a name for the report
+	Suite        *Suite
+	Jobs         int           // parallel QEMU runs; 0 means one per CPU
+	Backstop     time.Duration // wall-clock backstop per run; 0 means Backstop(test)
+	BuildTimeout time.Duration // build time limit; 0 means 10 minutes
+	Log          io.Writer     // progress lines; nil discards them
+	Console      io.Writer     // every test's console as it runs; nil discards it
+	QEMU         string        // QEMU binary; "" means qemu-system-aarch64
+	KeepWork     bool          // leave the work copy behind (its path goes to Log)
 }
 
 // DefaultBackstop is the wall-clock limit on one test's QEMU run: generous,
@@ -95,7 +96,7 @@ func Grade(ctx context.Context, o Options) *Report {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	limit := o.Build
+	limit := o.BuildTimeout
 	if limit == 0 {
 		limit = 10 * time.Minute
 	}
@@ -298,6 +299,10 @@ func Score(t *Test, res *qemu.Result, err error, tr *TestResult) {
 		tr.Console = res.Last(ConsoleLines)
 	}
 }
+
+// panicStart matches the first line of the kernel's human-readable panic
+// report.
+var panicStart = regexp.MustCompile(`^\s*(PANIC|panic)\b`)
 
 // panicReport returns the console lines of the kernel's panic report: from
 // the PANIC banner before the panic report line up to it.
