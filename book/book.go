@@ -64,6 +64,7 @@ type builder struct {
 	syms     *symbols.Index
 	sources  map[string]bool // tree files that get a source page
 	assets   map[string]bool // files under book/src copied to the site
+	dirs     map[string]bool // tree directories that get a listing page
 	deps     map[string]bool
 	errs     []string
 	warns    []string
@@ -89,7 +90,7 @@ func Build(cfg Config) (*Result, error) {
 		cfg.Log = os.Stderr
 	}
 	b := &builder{cfg: cfg, byFile: map[string]*chapter{}, sources: map[string]bool{},
-		assets: map[string]bool{}, deps: map[string]bool{}}
+		assets: map[string]bool{}, dirs: map[string]bool{}, deps: map[string]bool{}}
 	srcDir := filepath.Join(cfg.Root, "book", "src")
 	b.deps["book/src/SUMMARY.md"] = true
 	toc, err := ReadTOC(srcDir)

@@ -278,7 +278,7 @@ func TestGeneratedPages(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"book/src/SUMMARY.md": "# B\n- [One](one.md)\n",
 		"book/src/one.md":     "One.\n",
-		"ckernel/CONTRACT.md": "# Contract\n\nEvery crossing is in [trap.c](trap.c#L1) and `svc_dispatch`.\n\n## Services\n\nSee [below](#services).\n",
+		"ckernel/CONTRACT.md": "# Contract\n\nEvery crossing is in [trap.c](trap.c#L1) and `svc_dispatch`.\n\n## Services\n\nSee [below](#services), [the table](../kernel/sys) and [lines](trap.c#L1-L2).\n\n```weirdlang\nx\n```\n",
 		"ckernel/trap.c":      "void svc_dispatch(void)\n{\n}\n",
 		"kernel/sys/table.go": "package sys\n\nvar T = []E{{Number: 64, Name: \"write\", Support: Full}}\n",
 		"labs/01-a/x.c":       "a\n",
@@ -296,6 +296,9 @@ func TestGeneratedPages(t *testing.T) {
 	assert.Contains(t, contract, `class="sym"><code>svc_dispatch</code></a>`, "symbol links work on generated pages")
 	assert.Contains(t, contract, `Generated from <a href="../source/ckernel/CONTRACT.md.html">ckernel/CONTRACT.md</a>`)
 	assert.Contains(t, contract, `href="../assets/book.css"`)
+	assert.Contains(t, contract, `<a href="../source/kernel/sys/index.html">the table</a>`, "a directory link gets a listing page")
+	assert.Contains(t, contract, `<a href="../source/ckernel/trap.c.html#L1">lines</a>`, "GitHub-style #L1-L2 lands on the first line")
+	assert.Contains(t, read(t, out, "source/kernel/sys/index.html"), `<a href="../../../source/kernel/sys/table.go.html">table.go</a>`)
 	sys := read(t, out, "generated/syscalls.html")
 	assert.Contains(t, sys, `<a href="../source/kernel/sys/table.go.html#L3">write</a>`)
 	labs := read(t, out, "generated/labs.html")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -13,6 +14,11 @@ import (
 // sourceURL is where the site shows a file of the tree, highlighted and
 // with line anchors, relative to the site root.
 func sourceURL(p string) string { return "source/" + p + ".html" }
+
+// dirURL is where the site lists a directory of the tree.
+func dirURL(p string) string { return "source/" + p + "/index.html" }
+
+var lineFragRE = regexp.MustCompile(`^L(\d+)(?:-L\d+)?$`)
 
 // rel makes a root-relative site path relative to the page c is rendered
 // on (a chapter page, or print.html at the root).
@@ -103,14 +109,21 @@ func (b *builder) resolveLink(c *chapter, m mode, dest string) (string, error) {
 		return "", fmt.Errorf("link %q: %s does not exist in the tree", dest, p)
 	}
 	if fi.IsDir() {
-		return "", fmt.Errorf("link %q: %s is a directory; link to a file in it", dest, p)
+		if u.Fragment != "" {
+			return "", fmt.Errorf("link %q: %s is a directory and has no #%s", dest, p, u.Fragment)
+		}
+		b.dirs[p] = true
+		return b.rel(c, m, dirURL(p)), nil
 	}
 	href := b.rel(c, m, sourceURL(p))
 	if u.Fragment != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(u.Fragment, "L"))
-		if err != nil || !strings.HasPrefix(u.Fragment, "L") {
-			return "", fmt.Errorf("link %q: a link into a source file takes #L<line>", dest)
+		// #L12, or GitHub's #L12-L20, which lands on the first line.
+		mm := lineFragRE.FindStringSubmatch(u.Fragment)
+		if mm == nil {
+			return "", fmt.Errorf("link %q: a link into a source file takes #L<line> or #L<line>-L<line>", dest)
 		}
+		n, _ := strconv.Atoi(mm[1])
+		u.Fragment = "L" + mm[1]
 		data, err := os.ReadFile(filepath.Join(b.cfg.Root, p))
 		if err != nil {
 			return "", err

@@ -47,7 +47,9 @@ func (b *builder) render(c *chapter, m mode) (string, []section) {
 		case *ast.Heading:
 			heads = append(heads, n)
 		case *ast.FencedCodeBlock:
-			if m == pageMode && n.Info != nil {
+			// Generated pages come from files the book does not own; an
+			// unknown language there is shown plain, without a warning.
+			if m == pageMode && n.Info != nil && c.Gen == "" {
 				lang := strings.Fields(string(n.Info.Segment.Value(c.body)))
 				if len(lang) > 0 && lang[0] != quoteInfo && !knownLang(lang[0]) {
 					b.warnf("%s:%d: code block language %q is not known to the highlighter", c.Src, c.lineAt(n.Info.Segment.Start), lang[0])

@@ -120,6 +120,11 @@ func (b *builder) write(res *Result) error {
 			return err
 		}
 	}
+	for d := range b.dirs {
+		if err := b.writeDir(d, pages, put); err != nil {
+			return err
+		}
+	}
 	for a := range b.assets {
 		data, err := os.ReadFile(filepath.Join(b.cfg.Root, "book", "src", filepath.FromSlash(a)))
 		if err != nil {
@@ -263,6 +268,50 @@ func (b *builder) writeSource(p string, pages map[string]bool, put func(string, 
 		}
 	}
 	d.Summary = fmt.Sprintf("%s, %d lines, as it was when this book was built.", path.Base(p), bytes.Count(data, []byte("\n")))
+	page, err := execPage(d)
+	if err != nil {
+		return err
+	}
+	return put(out, page)
+}
+
+// writeDir writes the listing of a directory of the tree that a chapter
+// links to: its files, each linked to its source page when it has one.
+func (b *builder) writeDir(p string, pages map[string]bool, put func(string, []byte) error) error {
+	ents, err := os.ReadDir(filepath.Join(b.cfg.Root, filepath.FromSlash(p)))
+	if err != nil {
+		return err
+	}
+	out := dirURL(p)
+	var list strings.Builder
+	list.WriteString("<ul class=\"dir\">\n")
+	for _, e := range ents {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		child := path.Join(p, name)
+		switch {
+		case e.IsDir() && b.dirs[child]:
+			fmt.Fprintf(&list, "<li><a href=\"%s\">%s/</a></li>\n", relFrom(out, dirURL(child)), template.HTMLEscapeString(name))
+		case e.IsDir():
+			fmt.Fprintf(&list, "<li>%s/</li>\n", template.HTMLEscapeString(name))
+		case pages[child]:
+			fmt.Fprintf(&list, "<li><a href=\"%s\">%s</a></li>\n", relFrom(out, sourceURL(child)), template.HTMLEscapeString(name))
+		default:
+			fmt.Fprintf(&list, "<li>%s</li>\n", template.HTMLEscapeString(name))
+		}
+	}
+	list.WriteString("</ul>\n")
+	d := b.pageData(nil, "source", list.String())
+	d.Title = p + "/"
+	d.Root = strings.Repeat("../", strings.Count(out, "/"))
+	for i := range d.Sidebar {
+		if d.Sidebar[i].URL != "" {
+			d.Sidebar[i].URL = d.Root + d.Sidebar[i].URL
+		}
+	}
+	d.Summary = "A directory of the tree. Files quoted or linked in the book link to their pages."
 	page, err := execPage(d)
 	if err != nil {
 		return err
