@@ -222,6 +222,20 @@ func (b *builder) lookupIn(lang, name string) (symbols.Def, bool) {
 	return b.syms.LookupC(name)
 }
 
+// treePageData is pageData for a page about the tree (a source file or a
+// directory listing) at out, with the sidebar made relative to it.
+func (b *builder) treePageData(out, title, content string) pageData {
+	d := b.pageData(nil, "source", content)
+	d.Title = title
+	d.Root = strings.Repeat("../", strings.Count(out, "/"))
+	for i := range d.Sidebar {
+		if d.Sidebar[i].URL != "" {
+			d.Sidebar[i].URL = d.Root + d.Sidebar[i].URL
+		}
+	}
+	return d
+}
+
 // relFrom makes a root-relative target relative to the page at from.
 func relFrom(from, target string) string {
 	return strings.Repeat("../", strings.Count(from, "/")) + target
@@ -254,14 +268,7 @@ func (b *builder) writeSource(p string, pages map[string]bool, put func(string, 
 	})
 	code.Reset()
 	code.WriteString(linked)
-	d := b.pageData(nil, "source", code.String())
-	d.Title = p
-	d.Root = strings.Repeat("../", strings.Count(out, "/"))
-	for i := range d.Sidebar {
-		if d.Sidebar[i].URL != "" {
-			d.Sidebar[i].URL = d.Root + d.Sidebar[i].URL
-		}
-	}
+	d := b.treePageData(out, p, code.String())
 	if b.syms != nil {
 		for _, def := range b.syms.InFile(p) {
 			d.OnPage = append(d.OnPage, heading{Level: 2, ID: fmt.Sprintf("L%d", def.Line), Text: def.Name})
@@ -303,14 +310,7 @@ func (b *builder) writeDir(p string, pages map[string]bool, put func(string, []b
 		}
 	}
 	list.WriteString("</ul>\n")
-	d := b.pageData(nil, "source", list.String())
-	d.Title = p + "/"
-	d.Root = strings.Repeat("../", strings.Count(out, "/"))
-	for i := range d.Sidebar {
-		if d.Sidebar[i].URL != "" {
-			d.Sidebar[i].URL = d.Root + d.Sidebar[i].URL
-		}
-	}
+	d := b.treePageData(out, p+"/", list.String())
 	d.Summary = "A directory of the tree. Files quoted or linked in the book link to their pages."
 	page, err := execPage(d)
 	if err != nil {
