@@ -28,6 +28,11 @@ func busTree() *Tree {
 		node("loop", []tprop{p("interrupt-parent", cells(3)), p("phandle", cells(3)), p("interrupts", cells(1))}),
 		node("dangling", []tprop{p("interrupt-parent", cells(42)), p("interrupts", cells(1))}),
 		node("badreg", []tprop{p("reg", cells(1, 2))}),
+		node("pci", []tprop{p("#address-cells", cells(1)), p("#size-cells", cells(1)), p("#interrupt-cells", cells(1)),
+			p("interrupt-map-mask", cells(0xf00, 7)), p("interrupt-map", cells(0x100, 1, 1, 0, 5, 4, 0x200, 1, 2, 9))},
+			node("dev@100", []tprop{p("reg", cells(0x1ff, 0x10)), p("interrupts", cells(1))}),
+			node("dev@200", []tprop{p("reg", cells(0x200, 0x10)), p("interrupts", cells(9))}),
+		),
 		node("wide", []tprop{p("#address-cells", cells(3))}, node("x@0", []tprop{p("reg", cells(0, 0, 0, 1))})),
 	)
 	t, err := Parse(buildDTB(root))
@@ -124,4 +129,51 @@ func TestNodeAccessors(t *testing.T) {
 	require.False(t, ok, "U32 of a 4-cell reg")
 	require.Equal(t, uint32(1), tree.Lookup("/gic@0").Phandle())
 	require.True(t, tree.Lookup("/gic@0").Has("interrupt-controller"))
+}
+
+// Interrupts of devices below an interrupt nexus go through its
+// interrupt-map, keyed by the masked unit address and specifier.
+func TestInterruptMapSynthetic(t *testing.T) {
+	tree := busTree()
+	tests := []struct {
+		path       string
+		controller string
+		cells      []uint32
+	}{
+		{"/pci/dev@100", "/gic@0", []uint32{0, 5, 4}}, // reg 0x1ff & 0xf00 = 0x100
+		{"/pci/dev@200", "/a/l2@9", []uint32{9}},      // 9 & 7 = 1
+	}
+	for _, tt := range tests {
+		irqs, err := tree.Interrupts(tree.Lookup(tt.path))
+		require.NoError(t, err, "Interrupts(%s)", tt.path)
+		require.Len(t, irqs, 1)
+		require.Equal(t, tt.controller, irqs[0].Controller.Path(), "Interrupts(%s) controller", tt.path)
+		require.Equal(t, tt.cells, irqs[0].Cells, "Interrupts(%s) cells", tt.path)
+	}
+	_, err := tree.MapInterrupt(tree.Lookup("/pci"), []uint32{0x300}, []uint32{1})
+	require.ErrorContains(t, err, "no interrupt-map entry")
+}
+
+// QEMU virt's PCIe host bridge swizzles INTA-INTD of each slot onto SPIs
+// 3-6: slot 1 (device number 1, unit address 0x800) INTA is SPI 4.
+func TestInterruptMapVirtPCIe(t *testing.T) {
+	tree := loadTree(t, "virt.dtb")
+	pcie := tree.Lookup("/pcie@10000000")
+	require.NotNil(t, pcie)
+	tests := []struct {
+		unit  uint32 // phys.hi: device number in bits 15:11
+		pin   uint32 // 1 = INTA ... 4 = INTD
+		intid uint32
+	}{
+		{0x0000, 1, 32 + 3}, {0x0000, 4, 32 + 6}, {0x0800, 1, 32 + 4}, {0x1000, 3, 32 + 3},
+		{0x1800, 2, 32 + 3}, {0x2000, 1, 32 + 3}, // slot 4 wraps to slot 0 (mask 0x1800)
+		{0x08ff, 1, 32 + 4}, // function and register bits are masked off
+	}
+	for _, tt := range tests {
+		irq, err := tree.MapInterrupt(pcie, []uint32{tt.unit, 0, 0}, []uint32{tt.pin})
+		require.NoError(t, err)
+		g, err := irq.GIC()
+		require.NoError(t, err)
+		require.Equal(t, tt.intid, g.INTID, "MapInterrupt(pcie, %#x, INT%c).INTID", tt.unit, 'A'-1+rune(tt.pin))
+	}
 }

@@ -1,6 +1,9 @@
 package fdt
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Interrupt is one interrupt specifier of a device: the controller it goes
 // to and the controller-specific cells that name it (2.4.1).
@@ -36,10 +39,7 @@ func (t *Tree) InterruptParent(n *Node) (*Node, error) {
 			return nil, &Error{-1, fmt.Sprintf("%s has no interrupt parent", n.Path())}
 		}
 		if next.Has("#interrupt-cells") {
-			if next.Has("interrupt-map") && !next.Has("interrupt-controller") {
-				return nil, &Error{-1, fmt.Sprintf("interrupts of %s go through the interrupt nexus %s; interrupt-map is not supported", n.Path(), next.Path())}
-			}
-			return next, nil
+			return next, nil // a controller, or a nexus that Interrupts maps through
 		}
 		cur = next
 	}
@@ -82,7 +82,11 @@ func (t *Tree) Interrupts(n *Node) ([]Interrupt, error) {
 			if i+1+k > len(cells) {
 				return nil, errorf(p.Offset+4*i, "interrupts-extended of %s ends inside a %d-cell specifier", n.Path(), k)
 			}
-			out = append(out, Interrupt{c, cells[i+1 : i+1+k]})
+			irq, err := t.throughNexus(n, Interrupt{c, cells[i+1 : i+1+k]})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, irq)
 			i += 1 + k
 		}
 		return out, nil
@@ -106,9 +110,127 @@ func (t *Tree) Interrupts(n *Node) ([]Interrupt, error) {
 	}
 	var out []Interrupt
 	for i := 0; i < len(cells); i += k {
-		out = append(out, Interrupt{c, cells[i : i+k]})
+		irq, err := t.throughNexus(n, Interrupt{c, cells[i : i+k]})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, irq)
 	}
 	return out, nil
+}
+
+// throughNexus translates irq of device n while its controller is an
+// interrupt nexus. The child unit address is the start of n's reg, as many
+// cells as the nexus's #address-cells (zeros if n has no reg).
+func (t *Tree) throughNexus(n *Node, irq Interrupt) (Interrupt, error) {
+	if !isNexus(irq.Controller) {
+		return irq, nil
+	}
+	nac, err := rawCells(irq.Controller, "#address-cells", 0)
+	if err != nil {
+		return Interrupt{}, err
+	}
+	unit := make([]uint32, nac)
+	if reg, ok, _ := n.Cells("reg"); ok {
+		copy(unit, reg)
+	}
+	return t.MapInterrupt(irq.Controller, unit, irq.Cells)
+}
+
+func isNexus(n *Node) bool { return n.Has("interrupt-map") && !n.Has("interrupt-controller") }
+
+// rawCells reads a cell-count property such as #address-cells, without the
+// two-cell limit of AddressCells: interrupt maps also name PCI's three.
+func rawCells(n *Node, name string, def int) (int, error) {
+	p, ok := n.prop(name)
+	if !ok {
+		return def, nil
+	}
+	v, ok := n.U32(name)
+	if !ok || v > 4 {
+		return 0, errorf(p.Offset, "%s of %s is not a count from 0 to 4", name, n.Path())
+	}
+	return int(v), nil
+}
+
+// MapInterrupt translates an interrupt through an interrupt nexus
+// (2.4.3): a node such as a PCI host bridge that routes its children's
+// interrupts to controllers with an interrupt-map table. unit is the
+// child's unit address and spec its specifier. Each interrupt-map entry is
+//
+//	child unit address, child specifier, parent phandle, parent unit address, parent specifier
+//
+// sized by the nexus's #address-cells and #interrupt-cells and the parent's
+// #address-cells (0 if absent) and #interrupt-cells. The child's cells,
+// ANDed with interrupt-map-mask, select the entry. If the parent is a
+// nexus too, the translation repeats.
+func (t *Tree) MapInterrupt(nexus *Node, unit, spec []uint32) (Interrupt, error) {
+	for hops := 0; hops < maxInterruptHops; hops++ {
+		nac, err := rawCells(nexus, "#address-cells", 0)
+		if err != nil {
+			return Interrupt{}, err
+		}
+		nic, err := interruptCells(nexus)
+		if err != nil {
+			return Interrupt{}, err
+		}
+		if len(unit) != nac || len(spec) != nic {
+			return Interrupt{}, &Error{-1, fmt.Sprintf("%s maps %d+%d cells, got %d+%d", nexus.Path(), nac, nic, len(unit), len(spec))}
+		}
+		key := append(append([]uint32(nil), unit...), spec...)
+		if mask, ok, err := nexus.Cells("interrupt-map-mask"); err != nil {
+			return Interrupt{}, err
+		} else if ok {
+			if len(mask) != len(key) {
+				p, _ := nexus.prop("interrupt-map-mask")
+				return Interrupt{}, errorf(p.Offset, "interrupt-map-mask of %s has %d cells, want %d", nexus.Path(), len(mask), len(key))
+			}
+			for i := range key {
+				key[i] &= mask[i]
+			}
+		}
+		table, _, err := nexus.Cells("interrupt-map")
+		if err != nil {
+			return Interrupt{}, err
+		}
+		p, _ := nexus.prop("interrupt-map")
+		var found *Interrupt
+		var parentUnit []uint32
+		for i := 0; i < len(table); {
+			end := i + len(key) + 1 // through the phandle
+			if end > len(table) {
+				return Interrupt{}, errorf(p.Offset+4*i, "interrupt-map of %s ends inside an entry", nexus.Path())
+			}
+			parent := t.ByPhandle(table[end-1])
+			if parent == nil {
+				return Interrupt{}, errorf(p.Offset+4*(end-1), "interrupt-map of %s names phandle %#x, which no node has", nexus.Path(), table[end-1])
+			}
+			pac, err := rawCells(parent, "#address-cells", 0)
+			if err != nil {
+				return Interrupt{}, err
+			}
+			pic, err := interruptCells(parent)
+			if err != nil {
+				return Interrupt{}, err
+			}
+			if end+pac+pic > len(table) {
+				return Interrupt{}, errorf(p.Offset+4*i, "interrupt-map of %s ends inside an entry", nexus.Path())
+			}
+			if found == nil && slices.Equal(table[i:i+len(key)], key) {
+				found = &Interrupt{parent, table[end+pac : end+pac+pic]}
+				parentUnit = table[end : end+pac]
+			}
+			i = end + pac + pic
+		}
+		if found == nil {
+			return Interrupt{}, &Error{-1, fmt.Sprintf("no interrupt-map entry of %s matches %v", nexus.Path(), key)}
+		}
+		if !isNexus(found.Controller) {
+			return *found, nil
+		}
+		nexus, unit, spec = found.Controller, parentUnit, found.Cells
+	}
+	return Interrupt{}, &Error{-1, fmt.Sprintf("interrupt-map chain from %s does not end", nexus.Path())}
 }
 
 // GIC interrupt types, the first cell of a GIC specifier
