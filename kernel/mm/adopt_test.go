@@ -30,7 +30,7 @@ func cCoreTables(t *testing.T, v *testVM, goHeap, pa uint64) (l0, l3 uint64) {
 }
 
 func TestAdoptVM(t *testing.T) {
-	host := newTestVM(t, 8*MiB) // only for its RAM and buddy allocator
+	host := newTestVM(t, 8*MiB)          // only for its RAM and buddy allocator
 	const goHeap = 0x0000_c000_0000_0000 // ckernel/vma.h MMAP_BASE: L0 entry 384
 	l0, l3 := cCoreTables(t, host, goHeap, 0x40123000)
 
