@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
 )
 
@@ -112,6 +113,13 @@ func TestBrowserBook(t *testing.T) {
 		}
 		t.Logf("%d chapters, %d distinct local links, all resolve", len(pages), len(seen))
 		do("back to the start", chromedp.Navigate(srv.URL+"/index.html"), chromedp.WaitVisible(chromedp.CSS("article h1")))
+		// The right arrow key turns the page.
+		do("press the right arrow", chromedp.KeyEvent(kb.ArrowRight), chromedp.Sleep(500*time.Millisecond),
+			chromedp.WaitVisible(chromedp.CSS("article h1")))
+		if loc := eval(`location.href`); loc != pages[1] {
+			t.Errorf("after the right arrow, location = %s, want %s", loc, pages[1])
+		}
+		do("back to the start again", chromedp.Navigate(srv.URL+"/index.html"), chromedp.WaitVisible(chromedp.CSS("article h1")))
 		// Following "next" in the browser lands on the second chapter of
 		// the sidebar.
 		second := eval(`document.querySelectorAll("#sidebar li:not(.part) a")[1].href`)

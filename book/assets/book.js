@@ -106,8 +106,15 @@
       if (a) location.href = a.href;
     } else if (ev.key === "Escape") { input.value = ""; show(); input.blur(); }
   });
+  // Keys: / searches; the left and right arrows turn the page, as in a
+  // book, unless focus is in a text field or a modifier is held.
   document.addEventListener("keydown", function (ev) {
-    if (ev.key === "/" && document.activeElement !== input) { ev.preventDefault(); input.focus(); }
+    var typing = document.activeElement && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+    if (ev.key === "/" && !typing) { ev.preventDefault(); input.focus(); return; }
+    if (typing || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    var rel = ev.key === "ArrowLeft" ? "prev" : ev.key === "ArrowRight" ? "next" : "";
+    var a = rel && document.querySelector('.prevnext a[rel="' + rel + '"]');
+    if (a) location.href = a.href;
   });
   document.addEventListener("click", function (ev) {
     if (!list.contains(ev.target) && ev.target !== input) list.hidden = true;
