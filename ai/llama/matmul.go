@@ -25,6 +25,12 @@ func dot(a, b []float32) float32 {
 // matVecF32 computes out = W·x for a row-major rows×len(x) float32 W.
 func matVecF32(out, w, x []float32) {
 	n := len(x)
+	if useFMA {
+		for i := range out {
+			out[i] = dotF32AVX2(w[i*n:(i+1)*n], x)
+		}
+		return
+	}
 	for i := range out {
 		out[i] = dot(w[i*n:(i+1)*n], x)
 	}
@@ -58,16 +64,22 @@ func matVecQ8(out []float32, m *Matrix, x *QVec) {
 	for i := range out {
 		wq := m.Q[i*n : (i+1)*n]
 		ws := m.Scale[i*ng : (i+1)*ng]
+		// The float32 conversion around each term forbids the compiler to
+		// fuse the multiply and add (Go spec, "Arithmetic operators"), so
+		// the result is the same on arm64, which fuses, as on amd64.
 		var val float32
-		if gs == 32 {
+		switch {
+		case gs == 32 && useAVX2:
+			val = rowQ8x32AVX2(wq, xq, ws, xs)
+		case gs == 32:
 			for g := range ws {
 				ival := dot32(wq[g*32:], xq[g*32:])
-				val += float32(ival) * ws[g] * xs[g]
+				val += float32(float32(ival) * ws[g] * xs[g])
 			}
-		} else {
+		default:
 			for g := range ws {
 				ival := dotQ8(wq[g*gs:(g+1)*gs], xq[g*gs:(g+1)*gs])
-				val += float32(ival) * ws[g] * xs[g]
+				val += float32(float32(ival) * ws[g] * xs[g])
 			}
 		}
 		out[i] = val

@@ -30,6 +30,11 @@ func TestDotAgreesWithFloat64(t *testing.T) {
 		if got := dot(a, b); math.Abs(float64(got)-ref) > 1e-5*mag {
 			t.Errorf("dot(n=%d) = %v, want %v within 1e-5 of %v", n, got, ref, mag)
 		}
+		if useFMA {
+			if got := dotF32AVX2(a, b); math.Abs(float64(got)-ref) > 1e-5*mag {
+				t.Errorf("dotF32AVX2(n=%d) = %v, want %v within 1e-5 of %v", n, got, ref, mag)
+			}
+		}
 	}
 }
 
@@ -52,7 +57,7 @@ func refMatVecQ8(out []float32, m *Matrix, x *QVec) {
 			for k := 0; k < gs; k++ {
 				ival += int32(x.Q[j+k]) * int32(m.Q[in+j+k])
 			}
-			val += float32(ival) * m.Scale[(in+j)/gs] * x.Scale[j/gs]
+			val += float32(float32(ival) * m.Scale[(in+j)/gs] * x.Scale[j/gs])
 		}
 		out[i] = val
 	}
@@ -76,12 +81,16 @@ func TestMatVecQ8BitExact(t *testing.T) {
 		}
 		var xq QVec
 		QuantizeInto(&xq, x, gs)
-		got, want := make([]float32, rows), make([]float32, rows)
-		matVecQ8(got, q, &xq)
+		want := make([]float32, rows)
 		refMatVecQ8(want, q, &xq)
-		for i := range got {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("matVecQ8(%v)[%d] = %v, want %v bit for bit", shape, i, got[i], want[i])
+		// Every kernel this CPU can run: assembly (when present) and Go.
+		for _, asm := range []bool{useAVX2, false} {
+			got := make([]float32, rows)
+			withAVX2(asm, func() { matVecQ8(got, q, &xq) })
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("matVecQ8(%v, asm=%v)[%d] = %v, want %v bit for bit", shape, asm, i, got[i], want[i])
+				}
 			}
 		}
 	}
