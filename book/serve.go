@@ -68,7 +68,9 @@ func Serve(ctx context.Context, cfg Config, addr string, ready func(url string))
 	if ready != nil {
 		ready("http://" + ln.Addr().String() + "/")
 	}
-	last := snapshot(cfg.Root, nil)
+	mu.Lock()
+	last := snapshot(cfg.Root, deps) // what the first build read
+	mu.Unlock()
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	for {
