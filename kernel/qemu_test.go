@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/burrow-os/burrow/internal/testenv"
+	"github.com/burrow-os/burrow/qemu"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// bootGo boots the image with the Go kernel under icount and returns the run.
+func bootGo(t *testing.T, board, args string) *qemu.Result {
+	t.Helper()
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board:       board,
+		Kernel:      testenv.Build(t, "kernel8.img"),
+		Root:        testenv.Root(t),
+		Append:      "semihosting=1 " + args,
+		Icount:      true,
+		Semihosting: true,
+		Protocol:    true,
+		Backstop:    10 * time.Minute,
+	})
+	require.NoError(t, err, "console:\n%s", strings.Join(res.Lines, "\n"))
+	return res
+}
+
+// TestQEMURuntime is the hybrid core's acceptance test: the unmodified Go
+// runtime's stress test passes at EL1, then runs for 10 s of virtual time
+// under load, with no unimplemented system call along the way.
+func TestQEMURuntime(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	cases := []struct{ board, args string }{
+		{"raspi4b", "test=runtime"},
+		{"virt", "test=runtime GOMAXPROCS=4"}, // several Ps: needs preemption
+	}
+	for _, c := range cases {
+		t.Run(c.board, func(t *testing.T) {
+			t.Parallel()
+			res := bootGo(t, c.board, c.args)
+			console := strings.Join(res.Lines, "\n")
+			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+			assert.NotContains(t, console, "unimplemented syscall")
+			assert.Empty(t, res.Rejected)
+			want := []string{"goroutines", "select-timers", "sleep", "ticker", "gc-returns-memory",
+				"maps", "defer-recover", "stack", "load", "no-unimplemented-syscalls"}
+			got := map[string]string{}
+			for _, r := range res.Find("result") {
+				got[r.Get("name")] = r.Get("status")
+				if r.Get("status") != "pass" {
+					t.Errorf("%s: %s", r.Get("name"), r.Get("detail"))
+				}
+			}
+			for _, name := range want {
+				assert.Equal(t, "pass", got[name], "check %s", name)
+			}
+			stats := res.Find("stats")
+			require.Len(t, stats, 1)
+			ms, err := strconv.Atoi(stats[0].Get("virtual_ms"))
+			require.NoError(t, err)
+			assert.GreaterOrEqual(t, ms, 10000, "virtual time the run covered")
+			t.Logf("%s: %s", c.board, stats[0])
+			done := res.Find("done")
+			require.Len(t, done, 1)
+			assert.Equal(t, "pass", done[0].Get("status"))
+		})
+	}
+}
+
+// TestQEMUGoPanic: a Go panic prints the runtime's own traceback on the
+// console and stops the machine with the runtime's exit status, 2.
+func TestQEMUGoPanic(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	res := bootGo(t, "virt", "test=gopanic")
+	console := strings.Join(res.Lines, "\n")
+	assert.Equal(t, 2, res.ExitCode, "console:\n%s", console)
+	assert.Contains(t, console, "panic: assignment to entry in nil map")
+	assert.Contains(t, console, "goroutine 1 [running]:")
+	assert.Regexp(t, `main\.runTest\(.*\)\n\s+/.*kernel/tests\.go:\d+`, console)
+	assert.Empty(t, res.Find("done"))
+}
