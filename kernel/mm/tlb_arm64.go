@@ -27,3 +27,6 @@ func isb()
 func tlbiVAE1IS(xt uint64)
 func tlbiVAAE1IS(xt uint64)
 func tlbiASIDE1IS(xt uint64)
+
+func archTLB() TLB                 { return ArchTLB{} }
+func archCache(d *DirectMap) Cache { return ArchCache{Direct: d} }
