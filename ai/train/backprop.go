@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/burrow-os/burrow/ai/llama"
+	"github.com/burrow-os/burrow/ai/policy"
 )
 
 // The training forward pass computes the same function as llama.State's
@@ -17,6 +18,7 @@ type layerAct struct {
 	r1, r2                    []float32 // T: the RMSNorm scale 1/rms
 	p                         []float32 // Heads×T×T attention probabilities
 	g, u, m                   []float32 // T×HiddenDim: gate, up, silu(gate)·up
+	keepO, keepM              []float32 // dropout masks of o and m: 0 or 1/(1-rate)
 }
 
 // work is one worker's scratch for forward and backward of one sequence
@@ -42,6 +44,7 @@ func newWork(c llama.Config) *work {
 		w.L = append(w.L, layerAct{
 			xin: f(T * D), a: f(T * D), q: f(T * D), k: f(T * KV), v: f(T * KV), o: f(T * D), x2: f(T * D), b: f(T * D),
 			r1: f(T), r2: f(T), p: f(c.Heads * T * T), g: f(T * H), u: f(T * H), m: f(T * H),
+			keepO: f(T * D), keepM: f(T * H),
 		})
 	}
 	w.xf, w.f, w.rf, w.logits = f(T*D), f(T*D), f(T), f(c.Vocab)
@@ -162,10 +165,27 @@ func (w *work) rope(v []float32, T, n int, inverse bool) {
 	}
 }
 
+// dropout fills keep with inverted-dropout factors: 0 with probability
+// rate, else 1/(1-rate) (Srivastava et al. 2014). A nil r or zero rate
+// keeps everything.
+func dropout(keep []float32, rate float64, r *policy.Rand) {
+	for i := range keep {
+		keep[i] = 1
+		if r != nil && rate > 0 {
+			if r.Float64() < rate {
+				keep[i] = 0
+			} else {
+				keep[i] = float32(1 / (1 - rate))
+			}
+		}
+	}
+}
+
 // lossAndGrad runs one example forward and backward, adds the parameter
 // gradient (scaled by scale) to g, and returns the summed cross-entropy
-// of the answer tokens.
-func (w *work) lossAndGrad(p, g *params, ex Example, scale float32) float64 {
+// of the answer tokens. With r set, dropout at rate applies to the
+// attention output and the feed-forward hidden layer of every block.
+func (w *work) lossAndGrad(p, g *params, ex Example, scale float32, rate float64, r *policy.Rand) float64 {
 	c := w.c
 	T, D, KV, H, hs := len(ex.Tokens)-1, c.Dim, c.KVDim(), c.HiddenDim, c.HeadSize()
 	NH, kvMul := c.Heads, c.Heads/c.KVHeads
@@ -202,6 +222,10 @@ func (w *work) lossAndGrad(p, g *params, ex Example, scale float32) float64 {
 				}
 			}
 		}
+		dropout(A.keepO[:T*D], rate, r)
+		for i := 0; i < T*D; i++ {
+			A.o[i] *= A.keepO[i]
+		}
 		matmul(A.x2, A.o, P.wo, T, D, D)
 		for i := 0; i < T*D; i++ {
 			A.x2[i] += A.xin[i]
@@ -212,6 +236,10 @@ func (w *work) lossAndGrad(p, g *params, ex Example, scale float32) float64 {
 		for i := 0; i < T*H; i++ {
 			gi := A.g[i]
 			A.m[i] = gi / (1 + float32(math.Exp(float64(-gi)))) * A.u[i]
+		}
+		dropout(A.keepM[:T*H], rate, r)
+		for i := 0; i < T*H; i++ {
+			A.m[i] *= A.keepM[i]
 		}
 		matmul(x, A.m, P.w2, T, H, D)
 		for i := 0; i < T*D; i++ {
@@ -250,6 +278,7 @@ func (w *work) lossAndGrad(p, g *params, ex Example, scale float32) float64 {
 		clear(w.dm[:T*H])
 		matmulBack(w.dm, G.w2, dx, A.m, P.w2, T, H, D)
 		for i := 0; i < T*H; i++ {
+			w.dm[i] *= A.keepM[i]
 			gi := A.g[i]
 			sig := 1 / (1 + float32(math.Exp(float64(-gi))))
 			silu := gi * sig
@@ -264,6 +293,9 @@ func (w *work) lossAndGrad(p, g *params, ex Example, scale float32) float64 {
 		// x2 = xin + Wo·o
 		clear(w.do[:T*D])
 		matmulBack(w.do, G.wo, w.dx2, A.o, P.wo, T, D, D)
+		for i := 0; i < T*D; i++ {
+			w.do[i] *= A.keepO[i]
+		}
 		// Attention.
 		clear(w.dq[:T*D])
 		clear(w.dk[:T*KV])

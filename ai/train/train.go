@@ -37,6 +37,7 @@ type Options struct {
 	Log     io.Writer
 	LogEach int     // steps between log lines
 	EMA     float64 // decay of the exponential moving average of the weights that is exported; 0 exports the last weights
+	Dropout float64 // dropout rate on attention outputs and feed-forward hidden units
 }
 
 // Full is the configuration `make ai-model` trains and the kernel ships.
@@ -114,8 +115,11 @@ func Train(o Options) (*Result, error) {
 				g := grads[sh]
 				clear(g.flat)
 				lo, hi := sh*len(exs)/o.Shards, (sh+1)*len(exs)/o.Shards
-				for _, ex := range exs[lo:hi] {
-					losses[sh] += works[sh].lossAndGrad(p, g, ex, scale)
+				for j := lo; j < hi; j++ {
+					// Each example's dropout mask depends only on the seed,
+					// the step and its index, not on the shard it lands in.
+					dr := policy.NewRand(o.Seed ^ uint64(step)<<24 ^ uint64(j)<<8 ^ 0xd50)
+					losses[sh] += works[sh].lossAndGrad(p, g, exs[j], scale, o.Dropout, dr)
 				}
 			}(sh)
 		}

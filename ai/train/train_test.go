@@ -36,7 +36,7 @@ func TestForwardMatchesInference(t *testing.T) {
 	}
 	ex := NewExample(tok, policy.Fill(policy.Combos(policy.AskGC)[0], policy.NewRand(2)))
 	w := newWork(c)
-	w.lossAndGrad(p, newParams(c), ex, 1)
+	w.lossAndGrad(p, newParams(c), ex, 1, 0, nil)
 	st := llama.NewState(p.model(c))
 	D := c.Dim
 	for pos, tk := range ex.Tokens[:len(ex.Tokens)-1] {
@@ -67,8 +67,9 @@ func TestGradientCheck(t *testing.T) {
 	ex := NewExample(tok, policy.Fill(policy.Combos(policy.AskSched)[7], policy.NewRand(2)))
 	w := newWork(c)
 	g := newParams(c)
-	w.lossAndGrad(p, g, ex, 1)
-	loss := func() float64 { return w.lossAndGrad(p, newParams(c), ex, 1) }
+	w.lossAndGrad(p, g, ex, 1, 0.3, policy.NewRand(4))
+	// The same dropout masks for every evaluation: a fresh generator with the same seed.
+	loss := func() float64 { return w.lossAndGrad(p, newParams(c), ex, 1, 0.3, policy.NewRand(4)) }
 	r := policy.NewRand(9)
 	checked := 0
 	l0 := &p.layers[0]
