@@ -81,3 +81,13 @@ $(BUILD)/bcm2711-rpi-4-b.dtb: $(DTB)
 
 -include $(KOBJS:.o=.d)
 .PHONY: kernel
+
+bench:: bench-core
+
+bench-core: kernel $(BUILD)/burrow ## the hybrid core's crossings in instructions/op under icount, raspi4b and virt
+	@$(BUILD)/burrow bench
+
+soak: kernel $(BUILD)/burrow ## the runtime stress test under load for 10 minutes of virtual time (SOAK=600s)
+	@$(BUILD)/burrow run -board virt -icount -semihosting -append "semihosting=1 test=runtime load=$(or $(SOAK),600s)"
+
+.PHONY: bench-core soak

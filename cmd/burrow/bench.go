@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/burrow-os/burrow/qemu"
+)
+
+func init() {
+	register(command{
+		name:    "bench",
+		summary: "measure the hybrid core's crossings in instructions per operation (icount)",
+		run:     benchCmd,
+	})
+}
+
+// benchRun is one board's figures: benchmark name to instructions per op.
+type benchRun struct {
+	board string
+	order []string
+	insns map[string]string
+	ratio map[string]string
+}
+
+// bootBench boots test=bench on a board under icount and collects the
+// kernel's bench reports, plus the boot figures as two more rows.
+func bootBench(board, kernel string) (*benchRun, error) {
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board: board, Kernel: kernel, Append: "semihosting=1 seed=1 test=bench",
+		Icount: true, Semihosting: true, Protocol: true, Backstop: 5 * time.Minute,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.ExitCode != 0 {
+		return nil, fmt.Errorf("%s: kernel exited with %d; last lines:\n%s", board, res.ExitCode,
+			strings.Join(res.Last(15), "\n"))
+	}
+	b := &benchRun{board: board, insns: map[string]string{}, ratio: map[string]string{}}
+	add := func(name, insns, ratio string) {
+		b.order = append(b.order, name)
+		b.insns[name], b.ratio[name] = insns, ratio
+	}
+	for _, r := range res.Find("bench") {
+		add(r.Get("name"), r.Get("insns_per_op"), r.Get("ratio")+"x")
+	}
+	if r := res.Find("boot"); len(r) == 1 {
+		add("entry to C banner (once)", r[0].Get("banner_insns"), "")
+	}
+	if r := res.Find("go"); len(r) == 1 {
+		add("entry to Go main (once)", r[0].Get("main_insns"), "")
+	}
+	return b, nil
+}
+
+func benchCmd(args []string) int {
+	fs := flag.NewFlagSet("burrow bench", flag.ContinueOnError)
+	kernel := fs.String("kernel", "build/kernel8.img", "kernel image to measure")
+	boards := fs.String("boards", "raspi4b,virt", "comma-separated boards")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var runs []*benchRun
+	for _, board := range strings.Split(*boards, ",") {
+		b, err := bootBench(board, *kernel)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "burrow bench:", err)
+			return 1
+		}
+		runs = append(runs, b)
+	}
+	fmt.Println("Instructions per operation under QEMU -icount shift=0 (1 instruction = 1 ns of guest time);")
+	fmt.Println("the ratio is to a C-to-C function call on the same board.")
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(w, "benchmark\t")
+	for _, r := range runs {
+		fmt.Fprintf(w, "%s\tratio\t", r.board)
+	}
+	fmt.Fprintln(w)
+	for _, name := range runs[0].order {
+		fmt.Fprintf(w, "%s\t", name)
+		for _, r := range runs {
+			fmt.Fprintf(w, "%s\t%s\t", r.insns[name], r.ratio[name])
+		}
+		fmt.Fprintln(w)
+	}
+	w.Flush()
+	return 0
+}
