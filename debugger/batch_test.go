@@ -62,6 +62,7 @@ func TestQEMUBatchFixture(t *testing.T) {
 	s, err := NewSession(c, fixtureSyms(t))
 	require.NoError(t, err)
 	out, failed := runScript(t, s, readFile(t, fixtureScript), false)
+	checkTrace(t, s)
 	c.Close()
 	assert.Equal(t, fixtureFailures, failed, "failed commands:\n%s", out)
 	if os.Getenv(recordTranscript) == "1" {
@@ -75,6 +76,42 @@ func TestQEMUBatchFixture(t *testing.T) {
 		return
 	}
 	assert.Equal(t, readFile(t, fixtureGolden), out)
+}
+
+// checkTrace exports the fixture's event ring as Chrome trace JSON (it runs
+// after the script, so the ring has wrapped) and checks the file.
+func checkTrace(t *testing.T, s *Session) {
+	p := t.TempDir() + "/trace.json"
+	r := s.Exec("trace " + p)
+	require.True(t, r.OK, r.Error)
+	var tr struct {
+		TraceEvents []struct {
+			Name  string         `json:"name"`
+			Phase string         `json:"ph"`
+			TS    float64        `json:"ts"`
+			TID   int            `json:"tid"`
+			Args  map[string]any `json:"args"`
+		} `json:"traceEvents"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(readFile(t, p)), &tr))
+	var begins, irqs int
+	last := -1.0
+	for _, e := range tr.TraceEvents {
+		if e.Phase == "M" {
+			continue
+		}
+		assert.GreaterOrEqual(t, e.TS, last, "events are in time order")
+		last = e.TS
+		switch {
+		case e.Phase == "B":
+			begins++
+		case e.Phase == "i" && e.Name == "TR_IRQ 27":
+			irqs++
+		}
+	}
+	assert.Equal(t, 8, begins+irqs, "the ring's eight events: %d switches, %d interrupts", begins, irqs)
+	assert.Positive(t, begins)
+	assert.Positive(t, irqs)
 }
 
 func replaySession(t *testing.T, stub *rsptest.Stub) *Session {
@@ -94,6 +131,7 @@ func TestBatchReplay(t *testing.T) {
 	stub := &rsptest.Stub{}
 	s := replaySession(t, stub)
 	out, failed := runScript(t, s, readFile(t, fixtureScript), false)
+	checkTrace(t, s)
 	s.C.Close()
 	require.NoError(t, stub.Err())
 	assert.Equal(t, fixtureFailures, failed)
@@ -102,16 +140,18 @@ func TestBatchReplay(t *testing.T) {
 	}
 	assert.Equal(t, readFile(t, fixtureGolden), out)
 	for _, want := range []string{
-		"break 1 at 0x40080020: fib (fixture.c:59)",
-		"stopped: CPU thread 1 at 0x40080020 fib (fixture.c:59) [EL1h",
+		"break 1 at 0x400800a0: fib (fixture.c:59)",
+		"stopped: CPU thread 1 at 0x400800a0 fib (fixture.c:59) [EL1h",
 		"magic = 0xb0770deadbeef42",
-		"=> PA 0x40080020 (4 KiB page)",
+		"=> PA 0x400800a0 (4 KiB page)",
 		"VA 0xffff000040080000 via TTBR1",
 		"error: debugger: cannot read 0x800000000",
 		`error: sym: unknown symbol "nosuch"`,
-		"watch 0x40081000: CPU thread 1",
+		"watch 0x40081150: CPU thread 1",
 		"threads have not landed",
 		"needs the Go kernel",
+		"fixture: entering the fib loop, which never ends", // klog, wrapped
+		"head: 15, ev: [{time: 8000, kind: TR_IRQ",          // the trace ring, typed by DWARF
 	} {
 		assert.Contains(t, out, want)
 	}
@@ -122,6 +162,7 @@ func TestBatchJSON(t *testing.T) {
 	stub := &rsptest.Stub{}
 	s := replaySession(t, stub)
 	out, _ := runScript(t, s, readFile(t, fixtureScript), true)
+	checkTrace(t, s)
 	s.C.Close()
 	require.NoError(t, stub.Err())
 	var results []Result
@@ -135,12 +176,18 @@ func TestBatchJSON(t *testing.T) {
 		res.Data = r["data"]
 		results = append(results, res)
 	}
-	require.Len(t, results, 28, "one object per command")
+	commands := 0
+	for _, l := range strings.Split(readFile(t, fixtureScript), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			commands++
+		}
+	}
+	require.Len(t, results, commands, "one object per command")
 	bp := results[0].Data.(map[string]any)
-	assert.Equal(t, "0x40080020", bp["addr"], "break: data.addr")
+	assert.Equal(t, "0x400800a0", bp["addr"], "break: data.addr")
 	assert.Equal(t, "break", bp["kind"])
 	stop := results[1].Data.(map[string]any)
-	assert.Equal(t, "0x40080020", stop["pc"], "continue: data.pc")
+	assert.Equal(t, "0x400800a0", stop["pc"], "continue: data.pc")
 	assert.Equal(t, "fib (fixture.c:59)", stop["where"])
 	regs := results[2].Data.(map[string]any)
 	assert.Equal(t, "0x40085000", regs["TTBR0_EL1"])
@@ -148,7 +195,7 @@ func TestBatchJSON(t *testing.T) {
 	magic := results[4].Data.(map[string]any)
 	assert.Equal(t, "0xb0770deadbeef42", magic["value"])
 	walk := results[11].Data.(map[string]any)
-	assert.Equal(t, "0x40080020", walk["pa"])
+	assert.Equal(t, "0x400800a0", walk["pa"])
 	assert.Len(t, walk["levels"], 4)
 	assert.False(t, results[13].OK, "walk of an unmapped VA fails")
 	assert.Equal(t, false, results[13].Data.(map[string]any)["mapped"])

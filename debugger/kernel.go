@@ -183,28 +183,30 @@ func cmdKThread(s *Session, a []string) (string, any, error) {
 	return "", nil, fmt.Errorf("debugger: no C core thread %d", tid)
 }
 
-// KLog returns the kernel log ring's contents, oldest first. The ring is
-// `klog`: a struct with `head` (bytes ever written) and `buf` (char array).
+// KLog returns the kernel log ring's contents, oldest first. The C core
+// keeps it in klog_buf (a power-of-two char array) and klog_head (bytes
+// ever written; the ring holds the last len(klog_buf)), see ckernel/klog.h.
 func (s *Session) KLog() (string, error) {
-	v, b, err := s.readVar("klog", 1<<20)
+	buf, okB := s.Syms.Symbol("klog_buf")
+	head, okH := s.Syms.Symbol("klog_head")
+	if !okB || !okH || buf.Size == 0 {
+		return "", fmt.Errorf("the kernel log ring (klog_buf and klog_head, ckernel/klog.h) is not in the loaded ELFs: the kernel log has not landed in this build")
+	}
+	hb, err := s.ReadMemory(head.Addr, 8)
 	if err != nil {
-		if _, missing := s.Syms.Variable("klog"); missing != nil {
-			return "", fmt.Errorf("the kernel log ring (a `klog` struct with head and buf) is not in the loaded ELFs: the kernel log has not landed in this build")
-		}
 		return "", err
 	}
-	head, ok := field(v.Type, b, "head")
-	off, bt, ok2 := sym.Field(v.Type, "buf")
-	if !ok || !ok2 {
-		return "", fmt.Errorf("debugger: klog has no head or buf field")
+	n, size := leUint(hb), buf.Size
+	if n <= size {
+		b, err := s.ReadMemory(buf.Addr, int(n))
+		return string(b), err
 	}
-	n := uint64(bt.Size())
-	buf := b[off : off+int64(n)]
-	if head <= n {
-		return string(buf[:head]), nil
+	b, err := s.ReadMemory(buf.Addr, int(size))
+	if err != nil {
+		return "", err
 	}
-	start := head % n
-	return string(buf[start:]) + string(buf[:start]), nil
+	start := n % size
+	return string(b[start:]) + string(b[:start]), nil
 }
 
 func cmdKLog(s *Session, a []string) (string, any, error) {

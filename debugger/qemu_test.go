@@ -155,4 +155,9 @@ func TestQEMUCKernel(t *testing.T) {
 	assert.True(t, r.OK, r.Error)
 	assert.Contains(t, r.Text, "running now")
 	t.Logf("kthreads:\n%s", r.Text)
+
+	// The banner is in the kernel log ring by now.
+	r = s.Exec("klog")
+	require.True(t, r.OK, r.Error)
+	assert.Contains(t, r.Text, "Burrow C core on", "klog holds the boot banner")
 }

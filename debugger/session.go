@@ -155,7 +155,52 @@ func (s *Session) SetThread(id string) error {
 }
 
 // Resume continues every CPU; the caller then waits with Wait.
-func (s *Session) Resume() error { return s.C.Continue() }
+func (s *Session) Resume() error {
+	if err := s.stepOverBreaks(); err != nil {
+		return err
+	}
+	return s.C.Continue()
+}
+
+// stepOverBreaks moves the current CPU off a breakpoint it is stopped on.
+// QEMU reports a breakpoint at the PC again as soon as the CPU resumes, so,
+// as gdb does, the breakpoint is lifted for one single step.
+func (s *Session) stepOverBreaks() error {
+	pc := s.PC()
+	var at []Breakpoint
+	for _, b := range s.Breaks {
+		if b.Addr == pc && (b.Kind == rsp.SoftwareBreak || b.Kind == rsp.HardwareBreak) {
+			at = append(at, b)
+		}
+	}
+	if len(at) == 0 {
+		return nil
+	}
+	for _, b := range at {
+		if err := s.C.Remove(b.Kind, b.Addr, b.Size); err != nil {
+			return err
+		}
+	}
+	_, err := s.C.Step(s.Thread)
+	for _, b := range at {
+		if ierr := s.C.Insert(b.Kind, b.Addr, b.Size); err == nil {
+			err = ierr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return s.refreshKeepPrev()
+}
+
+// refreshKeepPrev re-reads the registers without moving the "previous
+// stop" used for change highlighting.
+func (s *Session) refreshKeepPrev() error {
+	prev := s.Prev
+	err := s.refresh()
+	s.Prev = prev
+	return err
+}
 
 // Wait waits for the target to stop after Resume and records the stop.
 func (s *Session) Wait() (rsp.Stop, error) {

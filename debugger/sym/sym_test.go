@@ -17,8 +17,8 @@ const fixture = "../testdata/fixture.elf"
 
 // Addresses from `aarch64-linux-gnu-nm ../testdata/fixture.elf`.
 const (
-	fibAddr   = 0x40080020
-	magicAddr = 0x40080210
+	fibAddr   = 0x400800a0
+	magicAddr = 0x40080390
 	fibLine   = 59 // "unsigned long fib(unsigned long n) {" in fixture.c
 )
 

@@ -91,16 +91,16 @@ func TestQEMUTUITmux(t *testing.T) {
 	x.run("send-keys", "-t", "dbg", "b")
 	x.run("send-keys", "-t", "dbg", "-l", "fib")
 	x.run("send-keys", "-t", "dbg", "Enter")
-	x.waitFor("break 1 at 0x40080020")
+	x.waitFor("break 1 at 0x400800a0")
 	x.run("send-keys", "-t", "dbg", "c")
 	screen = x.waitFor("Source fixture.c:59")
-	assert.Contains(t, screen, "=> 0x40080020 <fib+0>", "disassembly marks the pc")
+	assert.Contains(t, screen, "=> 0x400800a0 <fib+0>", "disassembly marks the pc")
 	assert.Contains(t, screen, "=>   59  unsigned long fib", "source marks the line")
-	assert.Contains(t, screen, "pc   0000000040080020*", "the changed pc is flagged")
+	assert.Contains(t, screen, "pc   00000000400800a0*", "the changed pc is flagged")
 
 	x.run("send-keys", "-t", "dbg", "i")
-	screen = x.waitFor("=> 0x40080024 <fib+4>")
-	assert.Contains(t, screen, "pc   0000000040080024*")
+	screen = x.waitFor("=> 0x400800a4 <fib+4>")
+	assert.Contains(t, screen, "pc   00000000400800a4*")
 
 	x.run("resize-window", "-t", "dbg", "-x", "200", "-y", "50")
 	screen = x.waitFor("TTBR1_EL1") // the system registers fit at 200x50
