@@ -151,7 +151,7 @@ func TestBatchReplay(t *testing.T) {
 		"threads have not landed",
 		"needs the Go kernel",
 		"fixture: entering the fib loop, which never ends", // klog, wrapped
-		"head: 15, ev: [{time: 8000, kind: TR_IRQ",          // the trace ring, typed by DWARF
+		"head: 15, ev: [{time: 8000, kind: TR_IRQ",         // the trace ring, typed by DWARF
 	} {
 		assert.Contains(t, out, want)
 	}
