@@ -280,6 +280,7 @@ func TestGeneratedPages(t *testing.T) {
 		"book/src/one.md":     "One.\n",
 		"ckernel/CONTRACT.md": "# Contract\n\nEvery crossing is in [trap.c](trap.c#L1) and `svc_dispatch`.\n\n## Services\n\nSee [below](#services), [the table](../kernel/sys) and [lines](trap.c#L1-L2).\n\n```weirdlang\nx\n```\n",
 		"ckernel/trap.c":      "void svc_dispatch(void)\n{\n}\n",
+		"ckernel/syscall.c":   "enum { SYS_write = 64 };\nswitch (nr) {\ncase SYS_write: return 0;\n}\n",
 		"kernel/sys/table.go": "package sys\n\nvar T = []E{{Number: 64, Name: \"write\", Support: Full}}\n",
 		"labs/01-a/x.c":       "a\n",
 		"labs/02-b/x.c":       "b\n",
@@ -288,7 +289,7 @@ func TestGeneratedPages(t *testing.T) {
 	var log bytes.Buffer
 	res, err := Build(Config{Root: root, Out: out, Strict: true, Log: &log})
 	require.NoError(t, err, log.String())
-	assert.Equal(t, []string{"syscalls", "labs", "contract"}, res.Generated)
+	assert.Equal(t, []string{"runtime-syscalls", "syscalls", "labs", "contract"}, res.Generated)
 	assert.NotContains(t, log.String(), "skipped")
 
 	contract := read(t, out, "generated/contract.html")
@@ -306,9 +307,10 @@ func TestGeneratedPages(t *testing.T) {
 	one := read(t, out, "one.html")
 	for _, want := range []string{
 		`<li class="part">Generated reference</li>`,
+		`<a href="generated/runtime-syscalls.html">System calls the C core serves</a>`,
 		`<a href="generated/syscalls.html">Linux syscall compatibility</a>`,
 		`<a href="generated/contract.html">The C/Go contract</a>`,
-		`<a class="next" rel="next" href="generated/syscalls.html">`,
+		`<a class="next" rel="next" href="generated/runtime-syscalls.html">`,
 	} {
 		assert.Contains(t, one, want, "one.html links the generated pages")
 	}

@@ -2,6 +2,9 @@
 // Burrow tree: the Linux syscall compatibility table, the per-lab "diff to
 // the previous stage" pages, and the C/Go contract page.
 //
+// It also lists the Linux system calls the C core answers for the Go
+// runtime, from ckernel/syscall.c.
+//
 // It runs on the host, at book build time. Each generator returns Markdown
 // that the book renders and checks like any chapter. A generator whose
 // source does not exist yet returns Skipped with the reason; the book prints
@@ -35,6 +38,7 @@ type Generator struct {
 // All returns the generators in the order their pages appear.
 func All() []Generator {
 	return []Generator{
+		{Name: "runtime-syscalls", Watch: []string{runtimeSyscallsFile}, Run: RuntimeSyscalls},
 		{Name: "syscalls", Watch: []string{"kernel"}, Run: Syscalls},
 		{Name: "labs", Watch: []string{"labs"}, Run: Labs},
 		{Name: "contract", Watch: []string{"ckernel/CONTRACT.md", "kernel/core/contract.go"}, Run: Contract},

@@ -118,3 +118,42 @@ func TestUnified(t *testing.T) {
 		t.Errorf("Unified(no newline) = %q", got)
 	}
 }
+
+func TestRuntimeSyscalls(t *testing.T) {
+	root := writeTree(t, map[string]string{"ckernel/syscall.c": `enum {
+	SYS_read = 63, SYS_write = 64,
+	SYS_getuid = 174, SYS_geteuid = 175,
+};
+
+static long linux_syscall(struct trapframe *tf) {
+	switch (nr) {
+	case SYS_write: return sys_write((int)a[0], a[1], a[2]);
+	case SYS_read: return -ENOENT; // no files | yet
+	case SYS_getuid: case SYS_geteuid: return 0;
+	case SYS_unknown: return 1;
+	default: return unimplemented(nr);
+	}
+}
+`})
+	p, err := RuntimeSyscalls(root)
+	require.NoError(t, err)
+	var rows []string
+	for _, l := range strings.Split(p.Markdown, "\n") {
+		if strings.HasPrefix(l, "| ") && !strings.HasPrefix(l, "| Number") {
+			rows = append(rows, l)
+		}
+	}
+	want := []string{
+		"| 63 | [read](/ckernel/syscall.c#L9) | `return -ENOENT;` | no files \\| yet |",
+		"| 64 | [write](/ckernel/syscall.c#L8) | `return sys_write((int)a[0], a[1], a[2]);` |  |",
+		"| 174 | [getuid](/ckernel/syscall.c#L10) | `return 0;` |  |",
+		"| 175 | [geteuid](/ckernel/syscall.c#L10) | `return 0;` |  |",
+	}
+	assert.Equal(t, want, rows, "RuntimeSyscalls rows: by number, one per name, unknown names left out")
+	assert.Contains(t, p.Markdown, "These are the 4 Linux arm64 system calls")
+
+	root = writeTree(t, map[string]string{"ckernel/syscall.c": "int x;\n"})
+	_, err = RuntimeSyscalls(root)
+	var s Skipped
+	assert.True(t, errors.As(err, &s), "a syscall.c without case lines is skipped, got %v", err)
+}
