@@ -64,7 +64,7 @@ func RuntimeSyscalls(root string) (*Page, error) {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].num < rows[j].num })
 	var b strings.Builder
-	fmt.Fprintf(&b, "The Go runtime inside the Go kernel believes it runs on Linux. These are the %d Linux arm64 system calls the C core answers for it, read from the dispatch `switch` in [%s](/%s) each time the book is built; any other number returns `-ENOSYS` and is logged once. How the calls get there is in [the Go chapter](../goruntime.md#the-system-call-path).\n\n",
+	fmt.Fprintf(&b, "The Go runtime inside the Go kernel believes it runs on Linux. These are the %d Linux arm64 system calls the C core answers for it, read from the dispatch `switch` in [%s](/%s) each time the book is built; any other number returns `-ENOSYS` and is logged once.\n\n",
 		len(rows), runtimeSyscallsFile, runtimeSyscallsFile)
 	b.WriteString("| Number | Name | What the C core does | Note |\n|---:|---|---|---|\n")
 	for _, r := range rows {
