@@ -282,6 +282,9 @@ type Goroutine struct {
 	Status string `json:"status"`
 	PC     string `json:"pc"`
 	Where  string `json:"where"`
+	// Frames are the top frames from the saved pc and frame pointer
+	// (stale for a running goroutine, whose registers are live).
+	Frames []string `json:"frames"`
 }
 
 // goStatus names runtime.g.atomicstatus values (runtime/runtime2.go).
@@ -316,11 +319,18 @@ func (s *Session) Goroutines() ([]Goroutine, error) {
 		id, _ := field(gt, gb, "goid")
 		st, _ := field(gt, gb, "atomicstatus")
 		pc, _ := field(gt, gb, "sched.pc")
+		bp, _ := field(gt, gb, "sched.bp")
 		name := fmt.Sprint(st)
 		if st&^0x1000 < uint64(len(goStatus)) {
 			name = goStatus[st&^0x1000]
 		}
-		out = append(out, Goroutine{ID: id, Status: name, PC: hex64(pc), Where: s.Where(pc)})
+		g := Goroutine{ID: id, Status: name, PC: hex64(pc), Where: s.Where(pc)}
+		if name != "dead" {
+			for _, f := range s.chain(pc, bp, 0, 4)[1:] {
+				g.Frames = append(g.Frames, f.Where)
+			}
+		}
+		out = append(out, g)
 	}
 	return out, nil
 }
@@ -354,6 +364,9 @@ func cmdGoroutines(s *Session, a []string) (string, any, error) {
 	var sb strings.Builder
 	for _, g := range gs {
 		fmt.Fprintf(&sb, "%6d %-10s %s %s\n", g.ID, g.Status, g.PC, g.Where)
+		for _, f := range g.Frames {
+			fmt.Fprintf(&sb, "%32s %s\n", "<-", f)
+		}
 	}
 	return sb.String(), gs, nil
 }

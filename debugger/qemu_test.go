@@ -161,3 +161,54 @@ func TestQEMUCKernel(t *testing.T) {
 	require.True(t, r.OK, r.Error)
 	assert.Contains(t, r.Text, "Burrow C core on", "klog holds the boot banner")
 }
+
+// TestQEMUGoKernel boots the hybrid kernel (C core plus the Go kernel in
+// build/burrow.elf), breaks at the Go kernel's main.main, and checks the Go
+// backtrace and the goroutine and C core thread views against it.
+func TestQEMUGoKernel(t *testing.T) {
+	testenv.NeedQEMU(t, "ckernel.elf", "kernel8.img", "burrow.elf")
+	sock := bootHalted(t, "raspi4b", testenv.Build(t, "kernel8.img"))
+	s, err := Attach(sock, []string{testenv.Build(t, "ckernel.elf"), testenv.Build(t, "burrow.elf")}, 5*time.Second)
+	require.NoError(t, err)
+	defer s.Close()
+	s.WaitTimeout = 60 * time.Second
+
+	r := s.Exec("break main.main")
+	require.True(t, r.OK, r.Error)
+	r = s.Exec("continue")
+	require.True(t, r.OK, r.Error)
+	require.Contains(t, r.Text, "main.main", "stopped in the Go kernel")
+	assert.Equal(t, uint64(1), (s.Regs["cpsr"]>>2)&3, "the Go kernel runs at EL1")
+
+	r = s.Exec("bt")
+	require.True(t, r.OK, r.Error)
+	assert.Contains(t, r.Text, "runtime.main", "main.main's caller is runtime.main:\n%s", r.Text)
+
+	r = s.Exec("goroutines")
+	require.True(t, r.OK, r.Error)
+	gs := r.Data.([]Goroutine)
+	require.GreaterOrEqual(t, len(gs), 2, "the runtime has its own goroutines by main.main:\n%s", r.Text)
+	assert.Equal(t, uint64(1), gs[0].ID, "goroutine 1 is main")
+	assert.Equal(t, "running", gs[0].Status)
+	parked := false
+	for _, g := range gs {
+		if g.Status == "waiting" && strings.Contains(g.Where, "runtime.gopark") && len(g.Frames) > 0 {
+			parked = true
+		}
+	}
+	assert.True(t, parked, "a waiting goroutine is parked in gopark, with its callers:\n%s", r.Text)
+
+	r = s.Exec("kthreads")
+	require.True(t, r.OK, r.Error)
+	ts := r.Data.([]KThread)
+	require.GreaterOrEqual(t, len(ts), 2, "the idle thread and at least one Go runtime thread:\n%s", r.Text)
+	current := 0
+	for _, kt := range ts {
+		if kt.Current {
+			current++
+			assert.Equal(t, "T_RUNNING", kt.State)
+		}
+	}
+	assert.Equal(t, 1, current, "one current thread:\n%s", r.Text)
+	t.Logf("goroutines:\n%skthreads:\n%s", s.Exec("goroutines").Text, r.Text)
+}
