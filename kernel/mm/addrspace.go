@@ -97,10 +97,14 @@ func (as *AddressSpace) Map(va, pa, size uint64, attr Attr, prot Prot) error {
 				return err
 			}
 			if d := PTE(as.vm.mem.Load64(slot)); d.IsTable(level) {
-				// An empty table left by an earlier unmap sits where a
-				// block would go: map this part with smaller entries.
-				level++
-				continue
+				// A table sits where a block would go, left empty by an
+				// earlier unmap (firstMapped found nothing mapped in the
+				// block's span): free it and use the block. Should it
+				// still map something, fall back to smaller entries.
+				if !as.reclaimEmptyTable(slot, level, va+off, d) {
+					level++
+					continue
+				}
 			}
 			// The slot is invalid (firstMapped said so), so this is not a
 			// valid-to-valid change and needs no break-before-make.
@@ -127,6 +131,36 @@ func leafLevel(va, pa, size uint64) int {
 		}
 	}
 	return 3
+}
+
+// reclaimEmptyTable removes the table d at slot (level, covering va) if
+// nothing below it is mapped, so a block can take its place. Replacing a
+// table entry is a valid-to-invalid change: the walk caches may hold it, so
+// it is invalidated by VA before the table pages are freed and reused.
+func (as *AddressSpace) reclaimEmptyTable(slot uint64, level int, va uint64, d PTE) bool {
+	if !as.emptyTable(d.Addr(), level+1) {
+		return false
+	}
+	as.vm.mem.Store64(slot, 0)
+	as.vm.tlb.DSBISHST()
+	as.tlbi(alignDown(va, levelSize(level)))
+	as.vm.tlb.DSBISH()
+	as.freeTables(d.Addr(), level+1)
+	return true
+}
+
+// emptyTable reports whether the table at pa (at level) maps nothing.
+func (as *AddressSpace) emptyTable(pa uint64, level int) bool {
+	for i := uint64(0); i < entriesPerTable; i++ {
+		d := PTE(as.vm.mem.Load64(pa + i*8))
+		if d.IsTable(level) && as.emptyTable(d.Addr(), level+1) {
+			continue
+		}
+		if d.Valid() {
+			return false
+		}
+	}
+	return true
 }
 
 // lookup walks the tables for va and returns the last descriptor it reads:

@@ -355,3 +355,22 @@ func benchmarkMapUnmap(b *testing.B, size uint64) {
 		}
 	}
 }
+
+// After pages inside a 2 MiB span are unmapped, their empty L3 table must
+// not stop a block from being mapped there later: Map frees it (after
+// invalidating it from the walk caches) and writes the block.
+func TestMapReclaimsEmptyTable(t *testing.T) {
+	v := newTestVM(t, 8*MiB)
+	as, err := v.NewSpace()
+	require.NoError(t, err)
+	require.NoError(t, as.Map(2*MiB, 0x40000000, PageSize, AttrNormal, ProtRead))
+	require.NoError(t, as.Unmap(2*MiB, PageSize))
+	tables := v.Stats().TablePages
+	events := v.record(func() { require.NoError(t, as.Map(2*MiB, 0x40200000, 2*MiB, AttrNormal, ProtRead)) })
+	got, err := as.Translate(2*MiB + 0x1234)
+	require.NoError(t, err)
+	require.Equal(t, 2, got.Level, "a block, not 512 pages")
+	require.Equal(t, tables-1, v.Stats().TablePages, "the empty L3 table was freed")
+	requireSubsequence(t, events, []string{"dsb ishst", fmt.Sprintf("tlbi vae1is %d %#x", as.ASID(), 2*MiB), "dsb ish"}, "table removal")
+
+}
