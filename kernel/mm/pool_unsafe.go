@@ -72,9 +72,8 @@ func (p *Pool[T]) Put(obj *T) error {
 
 // Stats returns the pool's counters.
 func (p *Pool[T]) Stats() PoolStats {
-	gets, puts := p.slots.gets.Load(), p.slots.puts.Load()
 	return PoolStats{
-		Name: p.name, ObjectSize: p.stride, Capacity: p.n, InUse: int(gets - puts),
-		Gets: gets, Puts: puts, Empty: p.slots.empty.Load(), BadPuts: p.slots.badPuts.Load(),
+		Name: p.name, ObjectSize: p.stride, Capacity: p.n, InUse: p.slots.inUse(),
+		Empty: p.slots.empty.Load(), BadPuts: p.slots.badPuts.Load(),
 	}
 }
