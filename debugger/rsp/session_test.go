@@ -123,6 +123,18 @@ func session(t *testing.T, c *rsp.Client, fx fixture) {
 	assert.Equal(t, fx.counter, stop.Addr)
 	require.NoError(t, c.Remove(rsp.WriteWatch, fx.counter, 8))
 
+	// The loop reads counter too: a read watchpoint and an access
+	// watchpoint fire on it.
+	for _, k := range []rsp.BreakKind{rsp.ReadWatch, rsp.AccessWatch} {
+		require.NoError(t, c.Insert(k, fx.counter, 8))
+		require.NoError(t, c.Continue())
+		stop, err = c.Wait()
+		require.NoError(t, err)
+		assert.Equal(t, map[rsp.BreakKind]string{rsp.ReadWatch: "rwatch", rsp.AccessWatch: "awatch"}[k], stop.Reason, "stop reason for %s", k)
+		assert.Equal(t, fx.counter, stop.Addr, "%s address", k)
+		require.NoError(t, c.Remove(k, fx.counter, 8))
+	}
+
 	require.NoError(t, c.SelectThread("1"))
 	require.NoError(t, c.WriteRegister("x0", 0x1234))
 	x0, err := c.ReadRegister("x0")

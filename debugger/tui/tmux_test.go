@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +48,8 @@ func (x tmux) waitFor(want string) string {
 	x.t.Fatalf("the TUI never showed %q; screen:\n%s", want, screen)
 	return ""
 }
+
+var sourceLine = regexp.MustCompile(`Source fixture\.c:\d+`)
 
 func checkSize(t *testing.T, screen string, w, h int) {
 	t.Helper()
@@ -101,6 +104,13 @@ func TestQEMUTUITmux(t *testing.T) {
 	x.run("send-keys", "-t", "dbg", "i")
 	screen = x.waitFor("=> 0x400800a4 <fib+4>")
 	assert.Contains(t, screen, "pc   00000000400800a4*")
+
+	before := sourceLine.FindString(screen)
+	require.NotEmpty(t, before, "the source pane title names the line:\n%s", screen)
+	x.run("send-keys", "-t", "dbg", "s")
+	screen = x.waitFor("(burrow) step")
+	after := sourceLine.FindString(screen)
+	assert.NotEqual(t, before, after, "step moved to another source line:\n%s", screen)
 
 	x.run("resize-window", "-t", "dbg", "-x", "200", "-y", "50")
 	screen = x.waitFor("TTBR1_EL1") // the system registers fit at 200x50
