@@ -108,7 +108,7 @@ func TestQEMUTUITmux(t *testing.T) {
 	before := sourceLine.FindString(screen)
 	require.NotEmpty(t, before, "the source pane title names the line:\n%s", screen)
 	x.run("send-keys", "-t", "dbg", "s")
-	screen = x.waitFor("(burrow) step")
+	screen = x.waitFor("(burrow) step ") // not "stepi"
 	after := sourceLine.FindString(screen)
 	assert.NotEqual(t, before, after, "step moved to another source line:\n%s", screen)
 
