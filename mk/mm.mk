@@ -14,4 +14,7 @@ fuzz-fdt: ## fuzz the device-tree parser from the QEMU DTB corpus (FUZZTIME=60s)
 	@# short -fuzzminimizetime keeps the fuzzer executing instead.
 	@$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(or $(FUZZTIME),60s) -fuzzminimizetime 1s ./kernel/fdt
 
-.PHONY: bench bench-mm fuzz-fdt
+fuzz-mm: ## fuzz the page-table code with random map/unmap/protect calls (FUZZTIME=60s)
+	@$(GO) test -run '^$$' -fuzz FuzzAddressSpace -fuzztime $(or $(FUZZTIME),60s) -fuzzminimizetime 5s ./kernel/mm
+
+.PHONY: bench bench-mm fuzz-fdt fuzz-mm
