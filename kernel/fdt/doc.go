@@ -6,8 +6,11 @@
 // ("The Devicetree") for the meaning of the standard properties:
 // #address-cells/#size-cells (2.3.5), reg (2.3.6), ranges (2.3.8),
 // dma-ranges (2.3.9), status (2.3.4), phandle (2.3.3), the interrupt
-// properties of 2.4, /memory (3.4), /reserved-memory (3.5) and the
-// /memreserve/ block (5.3).
+// properties of 2.4 (interrupt-parent, interrupts, interrupts-extended,
+// #interrupt-cells, and interrupt-map through an interrupt nexus),
+// /memory (3.4), /reserved-memory (3.5), /aliases (3.3), /chosen (3.6)
+// and the /memreserve/ block (5.3). GIC specifiers are decoded to INTIDs
+// per the Linux arm,gic binding.
 //
 // Parse checks the whole blob once, up front: every offset, length and token
 // is bounds-checked, and a malformed or truncated blob is rejected with an
