@@ -262,12 +262,23 @@ func (as *AddressSpace) invalidate(vas []uint64) {
 		return
 	}
 	as.vm.tlb.DSBISHST()
-	for _, va := range vas {
-		as.tlbi(va)
+	if !as.kernel && len(vas) > maxTLBIsPerCall {
+		// Dropping the whole ASID is cheaper than hundreds of broadcasts,
+		// and only this space's entries go.
+		as.vm.tlb.TLBIASIDE1IS(as.asid)
+	} else {
+		for _, va := range vas {
+			as.tlbi(va)
+		}
 	}
 	as.vm.tlb.DSBISH()
 	as.vm.tlb.ISB()
 }
+
+// maxTLBIsPerCall is how many pages one call invalidates one by one before
+// a user space drops its whole ASID instead (Linux uses a similar cut-off,
+// MAX_DVM_OPS, of a few hundred).
+const maxTLBIsPerCall = 64
 
 // tlbi drops va's TLB entries: kernel entries are global, so all ASIDs.
 func (as *AddressSpace) tlbi(va uint64) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -373,4 +374,26 @@ func TestMapReclaimsEmptyTable(t *testing.T) {
 	require.Equal(t, tables-1, v.Stats().TablePages, "the empty L3 table was freed")
 	requireSubsequence(t, events, []string{"dsb ishst", fmt.Sprintf("tlbi vae1is %d %#x", as.ASID(), 2*MiB), "dsb ish"}, "table removal")
 
+}
+
+// Unmapping many pages of a user space drops its ASID once instead of
+// broadcasting one TLBI per page; a few pages are invalidated one by one.
+func TestUnmapManyPagesDropsASID(t *testing.T) {
+	v := newTestVM(t, 8*MiB)
+	as, _ := v.NewSpace()
+	require.NoError(t, as.Map(0x1000, 0x40000000, 100*PageSize, AttrNormal, ProtRead))
+	events := v.record(func() { require.NoError(t, as.Unmap(0x1000, 100*PageSize)) })
+	require.Equal(t, []string{"dsb ishst", fmt.Sprintf("tlbi aside1is %d", as.ASID()), "dsb ish", "isb"}, events[len(events)-4:])
+	for _, e := range events {
+		require.NotContains(t, e, "tlbi vae1is", "no per-page TLBI for a 100-page unmap")
+	}
+	require.NoError(t, as.Map(0x1000, 0x40000000, 3*PageSize, AttrNormal, ProtRead))
+	events = v.record(func() { require.NoError(t, as.Unmap(0x1000, 3*PageSize)) })
+	n := 0
+	for _, e := range events {
+		if strings.HasPrefix(e, "tlbi vae1is") {
+			n++
+		}
+	}
+	require.Equal(t, 3, n, "a 3-page unmap invalidates 3 pages")
 }
