@@ -16,3 +16,5 @@
 #define EMFILE 24
 #define ENODEV 19
 #define ENOTTY 25
+#define ENFILE 23
+#define EPIPE 32

@@ -1,4 +1,5 @@
-// fd.c: see fd.h. Semantics follow eventfd(2) and epoll(7) for what the
+// fd.c: see fd.h. Pipes (pipe2) let the in-kernel test runner read the
+// testing package's output. Semantics follow eventfd(2) and epoll(7) for what the
 // runtime uses: an eventfd is a 64-bit counter, write adds and read takes
 // the whole count (EAGAIN when zero, since the runtime opens it
 // non-blocking); epoll_pwait reports the registered eventfds that are
@@ -12,7 +13,20 @@
 
 #define MAX_FDS 32
 #define MAX_WATCH 4
-enum fd_kind { FD_FREE, FD_CONSOLE, FD_EVENTFD, FD_EPOLL };
+enum fd_kind { FD_FREE, FD_CONSOLE, FD_EVENTFD, FD_EPOLL, FD_PIPE_R, FD_PIPE_W };
+#define MAX_PIPES 4
+#define PIPE_SIZE 4096
+
+// struct pipe is a ring buffer between a read end and a write end (pipe(7)):
+// reads block while it is empty and a writer remains (then 0: end of file),
+// writes block while it is full and a reader remains (then EPIPE).
+struct pipe {
+	bool used;
+	char buf[PIPE_SIZE];
+	u64 r, w; // bytes ever read and written; w - r bytes are buffered
+	int readers, writers;
+};
+static struct pipe pipes[MAX_PIPES];
 enum { EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3, EPOLLIN = 1 };
 
 struct epoll_event {
@@ -22,6 +36,7 @@ struct epoll_event {
 
 struct file {
 	enum fd_kind kind;
+	struct pipe *pipe;                  // FD_PIPE_R, FD_PIPE_W
 	u64 count;                          // FD_EVENTFD: the counter
 	int watch[MAX_WATCH];               // FD_EPOLL: watched fds, -1 = none
 	struct epoll_event events[MAX_WATCH];
@@ -47,7 +62,64 @@ static int alloc(enum fd_kind kind) {
 	return -EMFILE;
 }
 
+static long pipe_write(struct pipe *p, const char *buf, u64 len) {
+	u64 n = 0;
+	while (n < len) {
+		if (!p->readers)
+			return n ? (long)n : -EPIPE;
+		if (p->w - p->r == PIPE_SIZE) {
+			if (sleep_on(p, 0) == -EINTR)
+				return n ? (long)n : -EINTR;
+			continue;
+		}
+		p->buf[p->w++ % PIPE_SIZE] = buf[n++];
+		wakeup(p, MAX_THREADS);
+	}
+	return (long)n;
+}
+
+static long pipe_read(struct pipe *p, char *buf, u64 len) {
+	while (p->w == p->r) {
+		if (!p->writers)
+			return 0; // end of file
+		if (sleep_on(p, 0) == -EINTR)
+			return -EINTR;
+	}
+	u64 n = 0;
+	while (n < len && p->r < p->w)
+		buf[n++] = p->buf[p->r++ % PIPE_SIZE];
+	wakeup(p, MAX_THREADS);
+	return (long)n;
+}
+
+long sys_pipe2(u64 fds, int flags) {
+	(void)flags; // always blocking: the runtime cannot poll a pipe here
+	struct pipe *p = NULL;
+	for (int i = 0; i < MAX_PIPES && !p; i++)
+		if (!pipes[i].used)
+			p = &pipes[i];
+	if (!p)
+		return -ENFILE;
+	int r = alloc(FD_PIPE_R);
+	if (r < 0)
+		return r;
+	int w = alloc(FD_PIPE_W);
+	if (w < 0) {
+		files[r].kind = FD_FREE;
+		return w;
+	}
+	memset(p, 0, sizeof *p);
+	p->used = true;
+	p->readers = p->writers = 1;
+	files[r].pipe = files[w].pipe = p;
+	((i32 *)fds)[0] = r;
+	((i32 *)fds)[1] = w;
+	return 0;
+}
+
 long sys_write(int fd, u64 buf, u64 len) {
+	if (fd >= 0 && fd < MAX_FDS && files[fd].kind == FD_PIPE_W)
+		return pipe_write(files[fd].pipe, (const char *)buf, len);
 	if (fd >= 0 && fd < MAX_FDS && files[fd].kind == FD_CONSOLE) {
 		for (u64 i = 0; i < len; i++)
 			uart_putc(((const char *)buf)[i]);
@@ -81,6 +153,8 @@ static long console_read(u64 buf, u64 len) {
 long sys_read(int fd, u64 buf, u64 len) {
 	if (fd >= 0 && fd < MAX_FDS && files[fd].kind == FD_CONSOLE)
 		return len ? console_read(buf, len) : 0;
+	if (fd >= 0 && fd < MAX_FDS && files[fd].kind == FD_PIPE_R)
+		return pipe_read(files[fd].pipe, (char *)buf, len);
 	struct file *f = get(fd, FD_EVENTFD);
 	if (!f)
 		return -EBADF;
@@ -96,7 +170,18 @@ long sys_read(int fd, u64 buf, u64 len) {
 long sys_close(int fd) {
 	if (fd < 3 || fd >= MAX_FDS || files[fd].kind == FD_FREE)
 		return -EBADF;
+	struct pipe *p = files[fd].pipe;
+	if (files[fd].kind == FD_PIPE_R)
+		p->readers--;
+	if (files[fd].kind == FD_PIPE_W)
+		p->writers--;
+	if (p) {
+		wakeup(p, MAX_THREADS); // a blocked peer sees EOF or EPIPE
+		if (!p->readers && !p->writers)
+			p->used = false;
+	}
 	files[fd].kind = FD_FREE;
+	files[fd].pipe = NULL;
 	return 0;
 }
 
@@ -107,7 +192,11 @@ long sys_fcntl(int fd, int cmd, u64 arg) {
 	switch (cmd) {
 	case 1: // F_GETFD
 	case 3: // F_GETFL
-		return files[fd].kind == FD_CONSOLE ? 2 : 04000; // O_RDWR, O_NONBLOCK
+		if (files[fd].kind == FD_PIPE_R)
+			return 0; // O_RDONLY, blocking
+		if (files[fd].kind == FD_PIPE_W)
+			return 1; // O_WRONLY, blocking
+		return files[fd].kind == FD_CONSOLE ? 2 : 04000; // O_RDWR; eventfds O_NONBLOCK
 	case 2: // F_SETFD
 	case 4: // F_SETFL
 		return 0;

@@ -18,7 +18,7 @@
 
 enum {
 	SYS_getcwd = 17, SYS_eventfd2 = 19, SYS_epoll_create1 = 20, SYS_epoll_ctl = 21,
-	SYS_epoll_pwait = 22, SYS_fcntl = 25, SYS_ioctl = 29, SYS_openat = 56, SYS_close = 57,
+	SYS_epoll_pwait = 22, SYS_fcntl = 25, SYS_pipe2 = 59, SYS_ioctl = 29, SYS_openat = 56, SYS_close = 57,
 	SYS_read = 63, SYS_write = 64, SYS_readlinkat = 78, SYS_exit = 93, SYS_exit_group = 94,
 	SYS_set_tid_address = 96, SYS_futex = 98, SYS_set_robust_list = 99, SYS_nanosleep = 101,
 	SYS_clock_gettime = 113, SYS_clock_getres = 114, SYS_clock_nanosleep = 115,
@@ -228,6 +228,7 @@ static long linux_syscall(struct trapframe *tf) {
 	case SYS_ioctl: return -ENOTTY;
 	case SYS_getcwd: return -ENOENT;
 	case SYS_eventfd2: return sys_eventfd2((u32)a[0], (int)a[1]);
+	case SYS_pipe2: return sys_pipe2(a[0], (int)a[1]);
 	case SYS_epoll_create1: return sys_epoll_create1((int)a[0]);
 	case SYS_epoll_ctl: return sys_epoll_ctl((int)a[0], (int)a[1], (int)a[2], a[3]);
 	case SYS_epoll_pwait: return sys_epoll_pwait((int)a[0], a[1], (int)a[2], (int)a[3]);

@@ -79,6 +79,32 @@ $(BUILD)/ckernel.asm: $(BUILD)/ckernel.elf
 $(BUILD)/bcm2711-rpi-4-b.dtb: $(DTB)
 	cp $< $@
 
+# In-kernel Go package tests: each package's `go test -c` binary becomes
+# the payload of its own image, linked from the same C objects (and the
+# same symbol table, whose text the payload does not move).
+KTEST_PKGS := gotest selftest mm
+KTEST_IMGS := $(KTEST_PKGS:%=$(BUILD)/ktest/%.img)
+ktest_dir = $(if $(filter gotest,$(1)),ktest/gotest,$(1))
+KOBJS_CORE := $(filter-out $(KOBJ)/payload.S.o,$(KOBJS))
+
+ktest-images: $(KTEST_IMGS) ## build one kernel image per in-kernel Go test package into build/ktest/
+
+$(BUILD)/ktest/%.test: $(shell find kernel -name '*.go') go.mod
+	@mkdir -p $(@D)
+	@echo "  GO TEST kernel/$* -> $@"
+	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c $(GOKERNEL_FLAGS) -o $@ ./kernel/$(call ktest_dir,$*)
+
+$(BUILD)/ktest/%.payload.o: $(BUILD)/ktest/%.test ckernel/payload.S
+	@$(CROSS)objcopy --strip-debug $< $(BUILD)/ktest/$*.payload.elf
+	@$(KCC) $(KCFLAGS) -DPAYLOAD='"$(BUILD)/ktest/$*.payload.elf"' -c ckernel/payload.S -o $@
+
+$(BUILD)/ktest/%.img: $(BUILD)/ktest/%.payload.o $(BUILD)/ckernel.elf
+	@$(KCC) $(KLDFLAGS) $(KOBJS_CORE) $< $(KOBJ)/ksyms.o -o $(BUILD)/ktest/$*.elf
+	@$(CROSS)objcopy -O binary $(BUILD)/ktest/$*.elf $@
+
+.PRECIOUS: $(BUILD)/ktest/%.test $(BUILD)/ktest/%.payload.o
+.PHONY: ktest-images
+
 -include $(KOBJS:.o=.d)
 .PHONY: kernel
 

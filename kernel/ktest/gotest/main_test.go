@@ -1,0 +1,6 @@
+package gotest
+
+import "testing"
+
+// TestMain: this package's own tests also run inside the kernel.
+func TestMain(m *testing.M) { Main(m) }
