@@ -74,7 +74,7 @@ func TestQEMUBoot(t *testing.T) {
 	testenv.NeedQEMU(t, "kernel8.img", "ckernel.elf")
 	cases := []struct {
 		name, board, kernel string
-		el, cpus             int
+		el, cpus            int
 	}{
 		{"raspi4b Image enters at EL2", "raspi4b", "kernel8.img", 2, 4},
 		{"raspi4b ELF enters at EL3 on all cores", "raspi4b", "ckernel.elf", 3, 4},
