@@ -152,7 +152,8 @@ func TestInitializeErrors(t *testing.T) {
 	require.ErrorIs(t, k.Initialize(Config{Tree: tree}), ErrBadArgument)
 	err := k.Initialize(Config{Tree: tree, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}})
 	require.ErrorContains(t, err, "not in the direct map")
-	direct = NewDirectMapSlice(make([]byte, 0x3c000000), 0)
-	err = k.Initialize(Config{Tree: tree, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}, DMABus: "/nope"})
+	virt := loadDTB(t, "virt.dtb")
+	direct = NewDirectMapSlice(make([]byte, 128<<20), 0x40000000)
+	err = k.Initialize(Config{Tree: virt, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}, DMABus: "/nope"})
 	require.ErrorContains(t, err, "/nope")
 }
