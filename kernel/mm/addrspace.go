@@ -214,6 +214,33 @@ func (as *AddressSpace) firstMapped(va, size uint64) (uint64, bool) {
 	return 0, false
 }
 
+// Page is one mapped page: its virtual address and what it translates to.
+type Page struct {
+	VA uint64
+	Translation
+}
+
+// Pages lists the mapped 4 KiB pages in [lo, hi), in address order, with a
+// block reported as the pages it covers. Unmapped spans are skipped a whole
+// missing table at a time, so a sparse range costs little.
+func (as *AddressSpace) Pages(lo, hi uint64) []Page {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	var out []Page
+	for cur := alignDown(lo, PageSize); cur < hi && cur < KernelTop; {
+		_, level, d := as.lookup(cur)
+		size := levelSize(level)
+		if !d.IsLeaf(level) {
+			cur = alignDown(cur, size) + size
+			continue
+		}
+		for end := min(alignDown(cur, size)+size, hi); cur < end; cur += PageSize {
+			out = append(out, Page{cur, Translation{PA: d.Addr() + cur&(size-1), Attr: d.Attr(), Prot: d.Prot(), Level: level}})
+		}
+	}
+	return out
+}
+
 // Unmap removes every mapping in [va, va+size). Unmapped parts of the range
 // are skipped, as munmap does. A block that the range covers only partly is
 // first split into smaller entries. The physical memory is not freed: it

@@ -397,3 +397,17 @@ func TestUnmapManyPagesDropsASID(t *testing.T) {
 	}
 	require.Equal(t, 3, n, "a 3-page unmap invalidates 3 pages")
 }
+
+func TestPages(t *testing.T) {
+	v := newTestVM(t, 8*MiB)
+	as, _ := v.NewSpace()
+	require.NoError(t, as.Map(0x3000, 0x40001000, 2*PageSize, AttrNormal, ProtRead))
+	require.NoError(t, as.Map(0x7f00_0000_0000, 0x40200000, 2*MiB, AttrDevice, ProtRead|ProtWrite)) // a block
+	got := as.Pages(0, UserTop)
+	require.Len(t, got, 2+512)
+	require.Equal(t, Page{0x3000, Translation{0x40001000, AttrNormal, ProtRead | ProtUser, 3}}, got[0])
+	require.Equal(t, Page{0x4000, Translation{0x40002000, AttrNormal, ProtRead | ProtUser, 3}}, got[1])
+	require.Equal(t, Page{0x7f00_0000_1000, Translation{0x40201000, AttrDevice, ProtRead | ProtWrite | ProtUser, 2}}, got[3])
+	require.Len(t, as.Pages(0x4000, 0x7f00_0000_2000), 1+2, "a range cutting the block")
+	require.Empty(t, as.Pages(0x5000, 0x7f00_0000_0000))
+}

@@ -166,13 +166,13 @@ func (us *UserSpace) Unmap(va, size uint64) error {
 // releasePages unmaps the pages present in [lo, hi) and drops a reference
 // to each, freeing those no other space maps.
 func (us *UserSpace) releasePages(lo, hi uint64) {
-	for va := lo; va < hi; va += PageSize {
-		tr, err := us.as.Translate(va)
-		if err != nil {
-			continue
-		}
-		us.as.Unmap(va, PageSize)
-		us.unref(tr.PA)
+	pages := us.as.Pages(lo, hi)
+	if len(pages) == 0 {
+		return
+	}
+	us.as.Unmap(lo, hi-lo) // anonymous memory is all 4 KiB pages: no splits, cannot fail
+	for _, p := range pages {
+		us.unref(p.PA)
 	}
 }
 
@@ -198,23 +198,19 @@ func (us *UserSpace) Fork() (*UserSpace, error) {
 	defer us.mu.Unlock()
 	child.vmas = append([]VMA(nil), us.vmas...)
 	for _, v := range us.vmas {
-		for va := v.Start; va < v.End; va += PageSize {
-			tr, err := us.as.Translate(va)
-			if err != nil {
-				continue
-			}
+		for _, p := range us.as.Pages(v.Start, v.End) {
 			prot := v.Prot
 			if !v.Shared {
 				prot &^= ProtWrite
-				if tr.Prot&ProtWrite != 0 {
-					us.as.Protect(va, PageSize, prot) // cannot fail: va is mapped
+				if p.Prot&ProtWrite != 0 {
+					us.as.Protect(p.VA, PageSize, prot) // cannot fail: the page is mapped
 				}
 			}
-			if err := child.as.Map(va, tr.PA, PageSize, AttrNormal, prot); err != nil {
+			if err := child.as.Map(p.VA, p.PA, PageSize, AttrNormal, prot); err != nil {
 				child.destroyLocked()
 				return nil, err
 			}
-			us.vm.refs.inc(tr.PA)
+			us.vm.refs.inc(p.PA)
 		}
 	}
 	return child, nil
