@@ -17,4 +17,17 @@ ai-fuzz: ## fuzz the model loaders (llama2.c, tokenizer.bin, GGUF) for 30 s each
 	@cd ai/tokenizer && $(GO) test -run '^$$' -fuzz FuzzReadBin -fuzztime 30s .
 	@cd ai/gguf && $(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s .
 
-.PHONY: ai-model train ai-eval ai-bench ai-fuzz
+.PHONY: ai-model train ai-eval ai-bench ai-fuzz ai-cross
+
+ai-cross: ## answer the fixed scenarios on the host and as linux/arm64 under qemu-aarch64 (Debian qemu-user); tokens must match
+	@command -v qemu-aarch64 >/dev/null || { echo "ai-cross needs qemu-aarch64: apt-get install qemu-user"; exit 1; }
+	@mkdir -p $(BUILD)
+	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o $(BUILD)/burrow-arm64 ./cmd/burrow
+	@$(GO) build -o $(BUILD)/burrow-host ./cmd/burrow
+	@for q in "" -int8; do \
+		$(BUILD)/burrow-host ai scenarios $$q > $(BUILD)/ai-scenarios-host$$q.txt; \
+		qemu-aarch64 $(BUILD)/burrow-arm64 ai scenarios $$q > $(BUILD)/ai-scenarios-arm64$$q.txt; \
+		if diff <(sed 's/ logits.*//' $(BUILD)/ai-scenarios-host$$q.txt) <(sed 's/ logits.*//' $(BUILD)/ai-scenarios-arm64$$q.txt); \
+		then echo "ai-cross$$q: 16 scenarios, same tokens on host and arm64; logit hashes equal in $$(diff $(BUILD)/ai-scenarios-host$$q.txt $(BUILD)/ai-scenarios-arm64$$q.txt | grep -c '^<' | sed 's/^/16 minus /') (arm64 fuses multiply-adds)"; \
+		else echo "ai-cross$$q: tokens differ"; exit 1; fi; \
+	done

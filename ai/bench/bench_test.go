@@ -128,6 +128,11 @@ func TestAgreesWithC(t *testing.T) {
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("version %d dim %d: Go tokens %v, C tokens %v", version, m.Config.Dim, got, want)
 			}
+			distinct := map[int]bool{}
+			for _, tk := range got {
+				distinct[tk] = true
+			}
+			t.Logf("version %d dim %d: %d distinct tokens in %v", version, m.Config.Dim, len(distinct), got)
 		}
 	}
 }

@@ -33,12 +33,17 @@ func NewLM(m *llama.Model, tok *tokenizer.Tokenizer) *LM {
 
 // Decide implements Decider.
 func (lm *LM) Decide(s policy.Situation) (policy.Action, error) {
-	prompt := lm.Tokenizer.Encode(s.Text(), true, false)
-	out, _, err := constrain.Decode(lm.state, lm.Tokenizer, lm.grammars[s.Ask], prompt, &llama.Sampler{})
+	a, _, err := lm.decide(s, lm.Tokenizer.Encode(s.Text(), true, false))
+	return a, err
+}
+
+func (lm *LM) decide(s policy.Situation, prompt []int) (policy.Action, []int, error) {
+	out, toks, err := constrain.Decode(lm.state, lm.Tokenizer, lm.grammars[s.Ask], prompt, &llama.Sampler{})
 	if err != nil {
-		return policy.Action{}, err
+		return policy.Action{}, toks, err
 	}
-	return policy.ParseAction(s.Ask, out)
+	a, err := policy.ParseAction(s.Ask, out)
+	return a, toks, err
 }
 
 // Bytes returns the memory the LM holds: weights, KV cache and buffers.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,4 +48,18 @@ func TestCorruptModelLeavesRules(t *testing.T) {
 	require.False(t, e.HasModel())
 	s := Assemble(e.opt.Stats).Situation(gcAsk)
 	require.Equal(t, policy.Rule(s), e.MakeConfigurationDecision(gcAsk))
+}
+
+func TestTranscript(t *testing.T) {
+	m, tok, err := model.Load()
+	require.NoError(t, err)
+	var a, b strings.Builder
+	require.NoError(t, Transcript(&a, NewLM(m, tok)))
+	require.NoError(t, Transcript(&b, NewLM(m, tok)))
+	require.Equal(t, a.String(), b.String(), "a transcript must be deterministic")
+	lines := strings.Split(strings.TrimSpace(a.String()), "\n")
+	require.Len(t, lines, 16)
+	for i, s := range Scenarios() {
+		require.Contains(t, lines[i], s.Signature())
+	}
 }

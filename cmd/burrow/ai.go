@@ -8,24 +8,27 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/burrow-os/burrow/ai/engine"
 	"github.com/burrow-os/burrow/ai/gguf"
 	"github.com/burrow-os/burrow/ai/llama"
 	"github.com/burrow-os/burrow/ai/llama2c"
+	"github.com/burrow-os/burrow/ai/model"
 	"github.com/burrow-os/burrow/ai/policy"
+	"github.com/burrow-os/burrow/ai/tokenizer"
 	"github.com/burrow-os/burrow/ai/train"
 )
 
 func init() {
 	register(command{
 		name:    "ai",
-		summary: "train, evaluate and inspect the AI layer's decision model (ai train|eval|info)",
+		summary: "train, evaluate and inspect the AI layer's decision model (ai train|eval|info|scenarios)",
 		run:     runAI,
 	})
 }
 
 func runAI(args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: burrow ai train|eval|info [flags]")
+		fmt.Fprintln(os.Stderr, "usage: burrow ai train|eval|info|scenarios [flags]")
 		return 2
 	}
 	switch args[0] {
@@ -35,6 +38,8 @@ func runAI(args []string) int {
 		return aiEval(args[1:])
 	case "info":
 		return aiInfo(args[1:])
+	case "scenarios":
+		return aiScenarios(args[1:])
 	}
 	fmt.Fprintf(os.Stderr, "burrow ai: unknown subcommand %q\n", args[0])
 	return 2
@@ -186,5 +191,33 @@ func aiInfo(args []string) int {
 	c := m.Config
 	fmt.Printf("dim %d hidden %d layers %d heads %d kv_heads %d vocab %d seq_len %d tied %v int8 %v weights %d bytes\n",
 		c.Dim, c.HiddenDim, c.Layers, c.Heads, c.KVHeads, c.Vocab, c.SeqLen, m.Output == nil, m.Embed.Quantized(), m.Bytes())
+	return 0
+}
+
+func aiScenarios(args []string) int {
+	fs := flag.NewFlagSet("ai scenarios", flag.ContinueOnError)
+	dir := fs.String("d", "", "directory with model.bin and tokenizer.bin (default: the embedded model)")
+	int8 := fs.Bool("int8", false, "quantize the model to Q8_0 (group 32) first")
+	if fs.Parse(args) != nil {
+		return 2
+	}
+	var m *llama.Model
+	var tok *tokenizer.Tokenizer
+	var err error
+	if *dir != "" {
+		m, tok, err = loadDir(*dir)
+	} else {
+		m, tok, err = model.Load()
+	}
+	if err == nil && *int8 {
+		m, err = llama.QuantizeModel(m, 32)
+	}
+	if err == nil {
+		err = engine.Transcript(os.Stdout, engine.NewLM(m, tok))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "burrow ai scenarios:", err)
+		return 1
+	}
 	return 0
 }
