@@ -63,8 +63,15 @@ func benchCmd(args []string) int {
 	fs := flag.NewFlagSet("burrow bench", flag.ContinueOnError)
 	kernel := fs.String("kernel", "build/kernel8.img", "kernel image to measure")
 	boards := fs.String("boards", "raspi4b,virt", "comma-separated boards")
+	compare := fs.Bool("compare", false, "compare cmd/ctxbench under Burrow and under Linux on virt instead")
+	burrowImg := fs.String("burrow-image", "build/bench/ctxbench.img", "with -compare: Burrow image whose payload is ctxbench")
+	linuxKernel := fs.String("linux-kernel", "", "with -compare: Debian's arm64 vmlinuz")
+	linuxInitrd := fs.String("linux-initrd", "build/bench/initramfs.cpio.gz", "with -compare: initramfs with ctxbench as /init")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *compare {
+		return compareLinux(*burrowImg, *linuxKernel, *linuxInitrd)
 	}
 	var runs []*benchRun
 	for _, board := range strings.Split(*boards, ",") {
@@ -89,6 +96,59 @@ func benchCmd(args []string) int {
 			fmt.Fprintf(w, "%s\t%s\t", r.insns[name], r.ratio[name])
 		}
 		fmt.Fprintln(w)
+	}
+	w.Flush()
+	return 0
+}
+
+// ctxbenchRun boots cmd/ctxbench (as a Burrow payload, or as Linux's
+// /init when initrd is set) on virt under icount and returns its figures.
+func ctxbenchRun(kernel, initrd string) (map[string]string, []string, error) {
+	cfg := qemu.Config{Board: "virt", Kernel: kernel, Append: "semihosting=1",
+		Icount: true, Semihosting: true, Protocol: true, Backstop: 10 * time.Minute}
+	if initrd != "" {
+		cfg.Append = "console=ttyAMA0 quiet panic=-1"
+		cfg.Extra = []string{"-initrd", initrd}
+	}
+	res, err := qemu.Run(context.Background(), cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	ns, order := map[string]string{}, []string{}
+	for _, r := range res.Find("bench") {
+		ns[r.Get("name")] = r.Get("ns_per_op")
+		order = append(order, r.Get("name"))
+	}
+	if len(res.Find("done")) != 1 {
+		return nil, nil, fmt.Errorf("%s did not finish; last lines:\n%s", kernel, strings.Join(res.Last(15), "\n"))
+	}
+	return ns, order, nil
+}
+
+func compareLinux(burrowImg, linuxKernel, linuxInitrd string) int {
+	b, order, err := ctxbenchRun(burrowImg, "")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "burrow bench: under Burrow:", err)
+		return 1
+	}
+	l, _, err := ctxbenchRun(linuxKernel, linuxInitrd)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "burrow bench: under Linux:", err)
+		return 1
+	}
+	fmt.Println("cmd/ctxbench on QEMU virt (cortex-a72) under -icount shift=0: guest ns/op = instructions/op.")
+	fmt.Printf("Linux is Debian's %s with ctxbench as /init.\n", linuxKernel)
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "benchmark\tBurrow\tLinux\tBurrow/Linux\t")
+	for _, name := range order {
+		var bv, lv float64
+		fmt.Sscan(b[name], &bv)
+		fmt.Sscan(l[name], &lv)
+		ratio := "-"
+		if lv > 0 {
+			ratio = fmt.Sprintf("%.2fx", bv/lv)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t\n", name, b[name], l[name], ratio)
 	}
 	w.Flush()
 	return 0
