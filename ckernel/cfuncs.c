@@ -6,6 +6,7 @@
 // page. A page's class is remembered in a small table, so free needs no
 // size. Objects come from the direct map, so C and Go see the same address.
 #include "cfuncs.h"
+#include "gic.h"
 #include "lib.h"
 #include "memlayout.h"
 #include "palloc.h"
@@ -82,10 +83,19 @@ u64 c_call_loop(u64 n) {
 	return sum;
 }
 
+// c_irq_raise sets interrupt id pending at the distributor, as if its device
+// had signalled it: tests use it to exercise the path from the C top half to
+// a goroutine blocked in WaitIRQ without any real device.
+u64 c_irq_raise(u64 id) {
+	gic_set_pending((u32)id);
+	return 0;
+}
+
 void *const cfuncs[] = {
 	[CFUNC_ALLOC] = (void *)go_alloc_kernel_memory,
 	[CFUNC_FREE] = (void *)go_free_kernel_memory,
 	[CFUNC_NOP] = (void *)c_nop,
 	[CFUNC_LOOP] = (void *)c_call_loop,
+	[CFUNC_IRQ_RAISE] = (void *)c_irq_raise,
 };
 const u64 cfunc_count = ARRAY_LEN(cfuncs);

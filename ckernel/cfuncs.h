@@ -12,6 +12,7 @@ enum cfunc_index {
 	CFUNC_FREE = 1,  // void go_free_kernel_memory(void *p)
 	CFUNC_NOP = 2,   // u64 c_nop(u64 x): returns x, for measuring the call itself
 	CFUNC_LOOP = 3,  // u64 c_call_loop(u64 n): n C-to-C calls of c_nop, the baseline
+	CFUNC_IRQ_RAISE = 4, // u64 c_irq_raise(u64 id): make interrupt id pending (tests)
 };
 
 extern void *const cfuncs[];

@@ -15,6 +15,7 @@ enum {
 	GICD_TYPER = 0x004,
 	GICD_ISENABLER = 0x100,
 	GICD_ICENABLER = 0x180,
+	GICD_ISPENDR = 0x200,
 	GICD_ICPENDR = 0x280,
 	GICD_IPRIORITYR = 0x400,
 	GICD_ITARGETSR = 0x800,
@@ -74,3 +75,4 @@ u32 gic_ack(void) { return mmio_read32(gicc + GICC_IAR); }
 void gic_eoi(u32 iar) { mmio_write32(gicc + GICC_EOIR, iar); }
 
 void gic_disable(u32 id) { mmio_write32(gicd + GICD_ICENABLER + 4 * (id / 32), 1u << (id % 32)); }
+void gic_set_pending(u32 id) { mmio_write32(gicd + GICD_ISPENDR + 4 * (id / 32), 1u << (id % 32)); }

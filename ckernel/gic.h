@@ -9,6 +9,8 @@ void gic_init(u64 dist, u64 cpu);
 void gic_enable(u32 id);
 // gic_disable masks interrupt id at the distributor.
 void gic_disable(u32 id);
+// gic_set_pending makes interrupt id pending, as if its device raised it.
+void gic_set_pending(u32 id);
 // gic_ack acknowledges the highest-priority pending interrupt and returns
 // its IAR value; gic_irq_id extracts the interrupt ID (1023 = spurious).
 u32 gic_ack(void);

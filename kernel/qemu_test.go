@@ -48,7 +48,7 @@ func TestQEMURuntime(t *testing.T) {
 			assert.NotContains(t, console, "unimplemented syscall")
 			assert.Empty(t, res.Rejected)
 			want := []string{"goroutines", "select-timers", "sleep", "ticker", "gc-returns-memory",
-				"maps", "defer-recover", "stack", "load", "no-unimplemented-syscalls"}
+				"maps", "defer-recover", "stack", "wait-irq", "load", "no-unimplemented-syscalls"}
 			got := map[string]string{}
 			for _, r := range res.Find("result") {
 				got[r.Get("name")] = r.Get("status")
@@ -83,4 +83,27 @@ func TestQEMUGoPanic(t *testing.T) {
 	assert.Contains(t, console, "goroutine 1 [running]:")
 	assert.Regexp(t, `main\.runTest\(.*\)\n\s+/.*kernel/tests\.go:\d+`, console)
 	assert.Empty(t, res.Find("done"))
+}
+
+// TestQEMUDeterministic: with the same seed= under icount, two runs execute
+// the same instructions, so every figure they report is identical.
+func TestQEMUDeterministic(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	run := func() []string {
+		res, err := qemu.Run(context.Background(), qemu.Config{
+			Board: "virt", Kernel: testenv.Build(t, "kernel8.img"), Root: testenv.Root(t),
+			Append: "semihosting=1 test=bench", Icount: true, Semihosting: true,
+			Protocol: true, Seed: 42, Backstop: 5 * time.Minute,
+		})
+		require.NoError(t, err)
+		require.Equal(t, 0, res.ExitCode)
+		var figures []string
+		for _, r := range res.Reports {
+			figures = append(figures, r.String())
+		}
+		return figures
+	}
+	first, second := run(), run()
+	require.NotEmpty(t, first)
+	assert.Equal(t, first, second, "two runs with seed=42 under icount")
 }

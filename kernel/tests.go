@@ -54,6 +54,15 @@ func runtimeTests(r *ktest.Reporter) bool {
 		{Name: "maps", Run: func() error { return selftest.Maps(100000) }},
 		{Name: "defer-recover", Run: selftest.DeferRecover},
 		{Name: "stack", Run: selftest.Stack},
+		{Name: "wait-irq", Run: func() error {
+			raise, err := core.CFunc(core.CFuncIRQRaise)
+			if err != nil {
+				return err
+			}
+			const spi = 100 // a shared interrupt no device uses here
+			return selftest.WaitIRQ(func() error { return core.WaitIRQ(spi) },
+				func() { core.CCall(raise, spi, 0) })
+		}},
 	}
 	pass := true
 	for _, c := range checks {

@@ -32,6 +32,9 @@ const (
 	CFuncFree  = 1 // void go_free_kernel_memory(void *)
 	CFuncNop   = 2 // u64 c_nop(u64): returns its argument
 	CFuncLoop  = 3 // u64 c_call_loop(u64 n): n C-to-C calls of c_nop
+	// CFuncIRQRaise makes an interrupt pending at the GIC, as if a device
+	// raised it (u64 c_irq_raise(u64 id)): for tests of WaitIRQ.
+	CFuncIRQRaise = 4
 )
 
 // Stats mirrors struct core_stats in ckernel/services.h, field for field.

@@ -29,6 +29,10 @@ type KernelEnv struct {
 	Direct   *DirectMap // nil: the C core's direct map, DirectMapBase + pa
 	TLB      TLB        // nil: ArchTLB on arm64
 	Cache    Cache      // nil: ArchCache on arm64
+	// KernelRoot, if set, is the live kernel-region L0 table to adopt
+	// (TTBRBaddr(ReadTTBR0()) at EL1), which MMUChecks needs. Zero keeps
+	// the checks away from the live tables.
+	KernelRoot uint64
 }
 
 // NewKernelManager parses the DTB and initializes a KernelMemoryManager
@@ -71,7 +75,7 @@ func NewKernelManager(env KernelEnv) (*KernelMemoryManager, error) {
 	}
 	k := &KernelMemoryManager{}
 	return k, k.Initialize(Config{
-		Tree: tree, Direct: env.Direct, TLB: env.TLB, Cache: env.Cache, DMABus: bus,
+		Tree: tree, Direct: env.Direct, TLB: env.TLB, Cache: env.Cache, DMABus: bus, KernelRoot: env.KernelRoot,
 		Reserved: []Region{{Address: lo, Size: h.Address - lo}, {Address: h.End(), Size: hi - h.End()}},
 	})
 }

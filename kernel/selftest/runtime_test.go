@@ -55,3 +55,15 @@ func TestSleepCheckCatchesAWrongClock(t *testing.T) {
 		t.Errorf("Sleep with a clock running at double speed passed")
 	}
 }
+
+func TestWaitIRQCheck(t *testing.T) {
+	line := make(chan struct{})
+	good := WaitIRQ(func() error { <-line; return nil }, func() { close(line) })
+	if good != nil {
+		t.Errorf("WaitIRQ with a waiter that wakes on raise: %v", good)
+	}
+	early := WaitIRQ(func() error { return nil }, func() {})
+	if early == nil {
+		t.Errorf("WaitIRQ with a waiter that returns before the raise passed")
+	}
+}
