@@ -259,8 +259,15 @@ func (w *work) lossAndGrad(p, g *params, ex Example, scale float32, rate float64
 			w.logits[v] = dot(p.emb[v*D:(v+1)*D], ft)
 		}
 		llama.Softmax(w.logits)
-		loss -= math.Log(math.Max(float64(w.logits[y]), 1e-30))
-		w.logits[y] -= 1
+		if t == ex.Answer-1 && ex.Soft != nil {
+			for _, tg := range ex.Soft {
+				loss -= float64(tg.P) * math.Log(math.Max(float64(w.logits[tg.Token]), 1e-30))
+				w.logits[tg.Token] -= tg.P
+			}
+		} else {
+			loss -= math.Log(math.Max(float64(w.logits[y]), 1e-30))
+			w.logits[y] -= 1
+		}
 		for v, pv := range w.logits {
 			gv := pv * scale
 			axpy(gv, ft, g.emb[v*D:(v+1)*D])

@@ -38,6 +38,7 @@ type Options struct {
 	LogEach int     // steps between log lines
 	EMA     float64 // decay of the exponential moving average of the weights that is exported; 0 exports the last weights
 	Dropout float64 // dropout rate on attention outputs and feed-forward hidden units
+	Tau     float64 // temperature of the soft cost-model targets; 0 trains on the expert's action alone
 }
 
 // Full is the configuration `make ai-model` trains and the kernel ships.
@@ -99,7 +100,7 @@ func Train(o Options) (*Result, error) {
 		exs := make([]Example, len(batch))
 		targets := 0
 		for i, s := range batch {
-			exs[i] = NewExample(tok, s)
+			exs[i] = NewExample(tok, s, o.Tau)
 			if len(exs[i].Tokens) > c.SeqLen+1 {
 				return nil, fmt.Errorf("train: example of %d tokens exceeds seq_len %d", len(exs[i].Tokens), c.SeqLen)
 			}

@@ -34,7 +34,7 @@ func TestForwardMatchesInference(t *testing.T) {
 	for i := range p.flat { // make the model less trivial than its init
 		p.flat[i] *= 20
 	}
-	ex := NewExample(tok, policy.Fill(policy.Combos(policy.AskGC)[0], policy.NewRand(2)))
+	ex := NewExample(tok, policy.Fill(policy.Combos(policy.AskGC)[0], policy.NewRand(2)), 0)
 	w := newWork(c)
 	w.lossAndGrad(p, newParams(c), ex, 1, 0, nil)
 	st := llama.NewState(p.model(c))
@@ -64,7 +64,7 @@ func TestGradientCheck(t *testing.T) {
 			p.flat[i] *= 10 // larger weights give gradients well above float32 noise
 		}
 	}
-	ex := NewExample(tok, policy.Fill(policy.Combos(policy.AskSched)[7], policy.NewRand(2)))
+	ex := NewExample(tok, policy.Fill(policy.Combos(policy.AskSched)[7], policy.NewRand(2)), 0.2)
 	w := newWork(c)
 	g := newParams(c)
 	w.lossAndGrad(p, g, ex, 1, 0.3, policy.NewRand(4))

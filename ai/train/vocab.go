@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/burrow-os/burrow/ai/policy"
@@ -64,13 +65,61 @@ func Tokenizer() *tokenizer.Tokenizer {
 type Example struct {
 	Tokens []int
 	Answer int // index in Tokens of the first answer token
+	// Soft, when set, replaces the one-hot target of the first answer
+	// token with a distribution over the question's action tokens.
+	Soft []Target
 }
 
-// NewExample encodes situation s with the expert's action.
-func NewExample(tok *tokenizer.Tokenizer, s policy.Situation) Example {
+// Target is one token's share of a soft target.
+type Target struct {
+	Token int
+	P     float32
+}
+
+// NewExample encodes situation s with the expert's action. With tau > 0
+// the first answer token is trained towards the distribution
+// p(a) ∝ exp(-(cost(a)/cost(best) - 1)/tau) over all actions, so the model
+// also learns which actions are nearly as good as the expert's (knowledge
+// distillation from the cost model, Hinton et al. 2015); the expert's
+// action always has the largest share.
+func NewExample(tok *tokenizer.Tokenizer, s policy.Situation, tau float64) Example {
 	p := Prompt(tok, s)
 	a := tok.Encode(policy.Expert(s).String(), false, true)
-	return Example{Tokens: append(p, a...), Answer: len(p)}
+	ex := Example{Tokens: append(p, a...), Answer: len(p)}
+	if tau > 0 {
+		ex.Soft = softTargets(tok, s, tau)
+	}
+	return ex
+}
+
+func softTargets(tok *tokenizer.Tokenizer, s policy.Situation, tau float64) []Target {
+	best := policy.Cost(s, policy.Expert(s).Index)
+	var out []Target
+	var sum float64
+	ws := make([]float64, len(policy.Actions[s.Ask]))
+	for i := range ws {
+		c := policy.Cost(s, i)
+		if math.IsInf(c, 1) {
+			continue
+		}
+		rel := 0.0
+		if best > 0 {
+			rel = c/best - 1
+		}
+		ws[i] = math.Exp(-rel / tau)
+		sum += ws[i]
+	}
+	for i, w := range ws {
+		if w == 0 {
+			continue
+		}
+		id := tok.Encode(policy.Actions[s.Ask][i], false, false)
+		if len(id) != 1 {
+			return nil // an action that is not one token: fall back to one-hot
+		}
+		out = append(out, Target{id[0], float32(w / sum)})
+	}
+	return out
 }
 
 // Prompt encodes the situation the model is asked about.

@@ -56,6 +56,7 @@ func aiTrain(args []string) int {
 	dim := fs.Int("dim", 0, "model width (0: the configuration's)")
 	ema := fs.Float64("ema", -1, "weight-average decay (-1: the configuration's, 0: off)")
 	dropout := fs.Float64("dropout", -1, "dropout rate (-1: the configuration's)")
+	tau := fs.Float64("tau", -1, "soft-target temperature (-1: the configuration's, 0: expert action only)")
 	if fs.Parse(args) != nil {
 		return 2
 	}
@@ -69,6 +70,9 @@ func aiTrain(args []string) int {
 	o.Seed = *seed
 	if *decay >= 0 {
 		o.Decay = *decay
+	}
+	if *tau >= 0 {
+		o.Tau = *tau
 	}
 	if *dropout >= 0 {
 		o.Dropout = *dropout
@@ -110,14 +114,14 @@ func aiTrain(args []string) int {
 	c := res.Model.Config
 	report := fmt.Sprintf(`Burrow decision model (trained by burrow ai train)
 config       dim %d hidden %d layers %d heads %d kv_heads %d vocab %d seq_len %d (%d weights, tied)
-training     %d steps x %d sequences, seed %d, AdamW lr %.1e decay %g, dropout %g, EMA %g, %d shards, %s on %d cores
+training     %d steps x %d sequences, seed %d, AdamW lr %.1e decay %g, dropout %g, EMA %g, tau %g, %d shards, %s on %d cores
 final loss   %.4f (first step %.4f)
 weights      sha256 %x
 held-out     %d situations from %d feature combinations never seen in training
 accuracy     majority %.1f%%  rule fallback %.1f%%  model %.1f%%
 per question readahead %.1f%%  sched %.1f%%  gc %.1f%%  driver %.1f%%
 `, c.Dim, c.HiddenDim, c.Layers, c.Heads, c.KVHeads, c.Vocab, c.SeqLen, c.Params(false),
-		o.Steps, o.Batch, o.Seed, o.LR, o.Decay, o.Dropout, o.EMA, o.Shards, took.Round(time.Second), numCPU(),
+		o.Steps, o.Batch, o.Seed, o.LR, o.Decay, o.Dropout, o.EMA, o.Tau, o.Shards, took.Round(time.Second), numCPU(),
 		res.Losses[len(res.Losses)-1], res.Losses[0], res.Hash,
 		rep.Cases, len(res.Split.Test), 100*rep.Majority, 100*rep.Rule, 100*rep.Model,
 		100*rep.PerAsk[0], 100*rep.PerAsk[1], 100*rep.PerAsk[2], 100*rep.PerAsk[3])
