@@ -2,6 +2,7 @@
 // for the Go kernel at EL1, and the dispatch of Burrow's kernel services.
 // Numbers are from include/uapi/asm-generic/unistd.h, which arm64 uses.
 #include "syscall.h"
+#include "sysnames.h"
 #include "errno.h"
 #include "fd.h"
 #include "futex.h"
@@ -175,32 +176,7 @@ static long sys_sched_getaffinity(int pid, u64 len, u64 mask) {
 
 // name returns a syscall's name for the once-only "unimplemented" log line.
 static const char *name(u64 nr) {
-	switch (nr) {
-	case 17: return "getcwd";
-	case 23: return "dup";
-	case 24: return "dup3";
-	case 29: return "ioctl";
-	case 48: return "faccessat";
-	case 56: return "openat";
-	case 61: return "getdents64";
-	case 62: return "lseek";
-	case 66: return "writev";
-	case 73: return "ppoll";
-	case 78: return "readlinkat";
-	case 79: return "newfstatat";
-	case 80: return "fstat";
-	case 117: return "ptrace";
-	case 122: return "sched_setaffinity";
-	case 153: return "times";
-	case 169: return "gettimeofday";
-	case 179: return "sysinfo";
-	case 260: return "wait4";
-	case 221: return "execve";
-	case 291: return "statx";
-	case 293: return "rseq";
-	case 435: return "clone3";
-	default: return "(unnamed)";
-	}
+	return nr < SYSNAMES_MAX && sysnames[nr] ? sysnames[nr] : "(no such call)";
 }
 
 static u64 seen_unknown[8]; // bitmap of unknown numbers below 512 already logged
