@@ -63,3 +63,16 @@ func TestTranscript(t *testing.T) {
 		require.Contains(t, lines[i], s.Signature())
 	}
 }
+
+func TestDemo(t *testing.T) {
+	m, tok, err := model.Load()
+	require.NoError(t, err)
+	e := New(WithLM(Options{Stats: &fakeStats{total: gib, free: gib}}, m, tok, nil))
+	defer e.Close()
+	line := e.Demo(DemoSituation, 10*time.Second)
+	require.Regexp(t, `^ai: demo decision gc=100 at once, model answered gc=\d+ in \S+ \(compute \S+\)$`, line)
+	// Asked again, the model's answer comes straight from the cache.
+	require.Equal(t, fmt.Sprintf("ai: demo decision %s (cached)", e.Log()[0].Model), e.Demo(DemoSituation, time.Second))
+	rules := New(Options{Stats: &fakeStats{total: gib, free: gib}})
+	require.Equal(t, "ai: demo decision gc=100 (rule; no model)", rules.Demo(DemoSituation, time.Second))
+}
