@@ -13,10 +13,12 @@ import (
 // This file is unsafe because it converts between slot numbers and *T
 // pointers into that memory. T must hold no Go pointers (NewPool checks).
 //
-// There are no per-CPU caches: Go code cannot ask which CPU it runs on
-// without a kernel service, and one compare-and-swap per operation is
-// already cheap while contention on four cores is low. A per-P cache in
-// front of the shared stack is the next step if measurements ask for it.
+// There are no per-CPU caches. Go code at EL1 can read its CPU number
+// (MPIDR_EL1), but the goroutine may move to another CPU right after, so a
+// per-CPU cache would still need an atomic operation to be safe, and would
+// save nothing over the shared stack's compare-and-swap while four cores
+// rarely contend. They pay off only with preemption-free sections, which
+// the C core does not offer Go code.
 type Pool[T any] struct {
 	name   string
 	base   unsafe.Pointer // slot 0
