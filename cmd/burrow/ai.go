@@ -161,10 +161,14 @@ func aiEval(args []string) int {
 	}
 	fmt.Printf("held-out %d situations: majority %.1f%%  rule %.1f%%  model %.1f%%\n",
 		rep.Cases, 100*rep.Majority, 100*rep.Rule, 100*rep.Model)
-	q, err := llama.QuantizeModel(m, 16)
+	gs := 32
+	for m.Config.Dim%gs != 0 || m.Config.HiddenDim%gs != 0 {
+		gs /= 2
+	}
+	q, err := llama.QuantizeModel(m, gs)
 	if err == nil {
 		if rq, err := train.Evaluate(q, tok, split, *per, *seed+100); err == nil {
-			fmt.Printf("int8 (Q8_0, group 16) model: %.1f%%\n", 100*rq.Model)
+			fmt.Printf("int8 (Q8_0, group %d) model: %.1f%%\n", gs, 100*rq.Model)
 		}
 	}
 	return 0
