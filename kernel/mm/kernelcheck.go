@@ -186,16 +186,24 @@ func KernelChecks(k *KernelMemoryManager, tree *fdt.Tree) []KernelCheck {
 				return err
 			}
 			defer parent.Destroy()
-			parent.MapAnon(0x10000, PageSize, ProtRead|ProtWrite, false)
-			parent.CopyOut(0x10000, []byte("parent"))
+			if err := parent.MapAnon(0x10000, PageSize, ProtRead|ProtWrite, false); err != nil {
+				return err
+			}
+			if err := parent.CopyOut(0x10000, []byte("parent")); err != nil {
+				return err
+			}
 			child, err := parent.Fork()
 			if err != nil {
 				return err
 			}
 			defer child.Destroy()
-			child.CopyOut(0x10000, []byte("child!"))
+			if err := child.CopyOut(0x10000, []byte("child!")); err != nil {
+				return err
+			}
 			got := make([]byte, 6)
-			parent.CopyIn(got, 0x10000)
+			if err := parent.CopyIn(got, 0x10000); err != nil {
+				return err
+			}
 			if string(got) != "parent" || child.Faults.COWCopied.Load() != 1 {
 				return fmt.Errorf("after the child's write the parent reads %q (COW copies %d)", got, child.Faults.COWCopied.Load())
 			}
