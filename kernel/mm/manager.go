@@ -3,6 +3,7 @@ package mm
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/burrow-os/burrow/kernel/fdt"
@@ -144,4 +145,30 @@ func (k *KernelMemoryManager) Stats() MemStats {
 	}
 	k.mu.Unlock()
 	return s
+}
+
+// Meminfo formats the statistics as /proc/meminfo does ("Name:  value kB"
+// lines), with Linux's names where one exists and Burrow's own after them.
+func (s MemStats) Meminfo() string {
+	kB := func(pages uint64) uint64 { return pages * PageSize / 1024 }
+	var b strings.Builder
+	line := func(name string, v uint64, unit string) {
+		fmt.Fprintf(&b, "%-16s%10d%s\n", name+":", v, unit)
+	}
+	line("MemTotal", kB(s.Phys.TotalPages), " kB")
+	line("MemFree", kB(s.Phys.FreePages), " kB")
+	line("PageTables", kB(uint64(s.VM.TablePages)), " kB")
+	line("DMABuffers", s.DMA.Bytes/1024, " kB")
+	line("Reserved", kB(s.Phys.ReservedPages), " kB")
+	for k, n := range s.Phys.FreeBlocks {
+		line(fmt.Sprintf("FreeBlocks%d", k), n, "")
+	}
+	line("DemandZero", s.VM.DemandZero, "")
+	line("COWCopied", s.VM.COWCopied, "")
+	line("BadFaults", s.VM.BadFaults, "")
+	line("BadFrees", s.Phys.BadFrees, "")
+	for _, p := range s.Pools {
+		line("Pool "+p.Name, uint64(p.InUse), fmt.Sprintf(" of %d", p.Capacity))
+	}
+	return b.String()
 }

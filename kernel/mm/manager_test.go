@@ -157,3 +157,21 @@ func TestInitializeErrors(t *testing.T) {
 	err = k.Initialize(Config{Tree: virt, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}, DMABus: "/nope"})
 	require.ErrorContains(t, err, "/nope")
 }
+
+func TestMeminfo(t *testing.T) {
+	k, _ := newManager(t, "virt.dtb", "")
+	_, err := k.DMA.Alloc(8192)
+	require.NoError(t, err)
+	_, err = CreatePool[packet](k, "packets", 64)
+	require.NoError(t, err)
+	got := k.Stats().Meminfo()
+	for _, want := range []string{
+		"MemTotal:           131072 kB\n", // 128 MiB
+		"PageTables:           1036 kB\n", // 256 kernel L1 tables, the kernel L0, the DMA window's L2 and L3
+		"DMABuffers:              8 kB\n",
+		"FreeBlocks10:           31\n",
+		"Pool packets:            0 of 64\n",
+	} {
+		require.Contains(t, got, want, "Meminfo()")
+	}
+}
