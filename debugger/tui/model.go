@@ -12,6 +12,7 @@ import (
 // keyMap holds the single-key bindings; the help overlay lists them.
 type keyMap struct {
 	Continue, Step, Next, StepI, Finish, Break, Command, Memory, Walk, Tab, Help, Interrupt, Quit key.Binding
+	Threads, Goroutines, Log, CPUs                                                                key.Binding
 }
 
 var keys = keyMap{
@@ -28,11 +29,16 @@ var keys = keyMap{
 	Help:      key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("? F1", "this help")),
 	Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "interrupt the running target")),
 	Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit (the target stays stopped)")),
+
+	Threads:    key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "the C core's threads (kthreads)")),
+	Goroutines: key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "the Go kernel's goroutines")),
+	Log:        key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "the kernel log ring")),
+	CPUs:       key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "CPUs (threads of the stub)")),
 }
 
 func (k keyMap) all() []key.Binding {
 	return []key.Binding{k.Continue, k.Step, k.Next, k.StepI, k.Finish, k.Break, k.Command, k.Memory,
-		k.Walk, k.Tab, k.Help, k.Interrupt, k.Quit}
+		k.Walk, k.Threads, k.Goroutines, k.Log, k.CPUs, k.Tab, k.Help, k.Interrupt, k.Quit}
 }
 
 // Tabs of the lower right pane.
@@ -58,8 +64,13 @@ type Model struct {
 	histPos int
 
 	running string // the command in flight, "" when stopped
-	help    bool
 	tab     int
+
+	// A result too long for the output pane opens in a scrollable
+	// overlay: page-table walks, thread and goroutine lists, the log.
+	overlay      []string
+	overlayTitle string
+	overlayTop   int
 }
 
 // New returns a model on a backend.
@@ -143,6 +154,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if msg.res.Error != "" {
 				m.print("error: " + msg.res.Error)
 			}
+			text := strings.TrimRight(msg.res.Text, "\n")
+			if n := strings.Count(text, "\n") + 1; text != "" && n > computeLayout(m.w, m.h).outH-2 {
+				m.overlay = strings.Split(text, "\n")
+				if msg.res.Error != "" {
+					m.overlay = append(m.overlay, "error: "+msg.res.Error)
+				}
+				m.overlayTitle, m.overlayTop = msg.line, 0
+			}
 		}
 		return m, nil
 	case tea.KeyMsg:
@@ -152,6 +171,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	// bubbletea delivers runes that arrive together (fast typing, a
+	// paste, a script driving the terminal) as one message: take them one
+	// at a time, so "bfib" is the b key and then "fib" on the command line.
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste {
+		var cmds []tea.Cmd
+		var next tea.Model = m
+		for i, r := range k.Runes {
+			cur := next.(Model)
+			if cur.editing {
+				cur.input += string(k.Runes[i:])
+				return cur, tea.Batch(cmds...)
+			}
+			var cmd tea.Cmd
+			next, cmd = cur.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt})
+			cmds = append(cmds, cmd)
+		}
+		return next, tea.Batch(cmds...)
+	}
 	if key.Matches(k, keys.Interrupt) {
 		if m.running != "" {
 			if err := m.b.Interrupt(); err != nil {
@@ -161,8 +198,20 @@ func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Quit
 	}
-	if m.help {
-		m.help = false // any key closes the overlay
+	if m.overlay != nil {
+		page := computeLayout(m.w, m.h).midH - 2
+		switch k.Type {
+		case tea.KeyUp:
+			m.overlayTop = max(0, m.overlayTop-1)
+		case tea.KeyDown:
+			m.overlayTop = max(0, min(m.overlayTop+1, len(m.overlay)-page))
+		case tea.KeyPgUp:
+			m.overlayTop = max(0, m.overlayTop-page)
+		case tea.KeyPgDown:
+			m.overlayTop = max(0, min(m.overlayTop+page, len(m.overlay)-page))
+		default:
+			m.overlay = nil // any other key closes it
+		}
 		return m, nil
 	}
 	if m.editing {
@@ -175,7 +224,7 @@ func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, keys.Quit):
 		return m, tea.Quit
 	case key.Matches(k, keys.Help):
-		m.help = true
+		m.overlay, m.overlayTitle, m.overlayTop = helpLines(), "Help", 0
 	case key.Matches(k, keys.Continue):
 		return m.run("continue")
 	case key.Matches(k, keys.Step):
@@ -186,6 +235,14 @@ func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.run("stepi")
 	case key.Matches(k, keys.Finish):
 		return m.run("finish")
+	case key.Matches(k, keys.Threads):
+		return m.run("kthreads")
+	case key.Matches(k, keys.Goroutines):
+		return m.run("goroutines")
+	case key.Matches(k, keys.Log):
+		return m.run("klog")
+	case key.Matches(k, keys.CPUs):
+		return m.run("threads")
 	case key.Matches(k, keys.Tab):
 		m.tab = (m.tab + 1) % numTabs
 	case key.Matches(k, keys.Command):

@@ -51,6 +51,33 @@ func (x tmux) waitFor(want string) string {
 
 var sourceLine = regexp.MustCompile(`Source fixture\.c:\d+`)
 
+// keyUntil sends key until the pane shows want.
+func (x tmux) keyUntil(key, want string) {
+	x.t.Helper()
+	for i := 0; i < 20; i++ {
+		x.run("send-keys", "-t", "dbg", key)
+		for j := 0; j < 10; j++ {
+			if strings.Contains(x.capture(), want) {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	x.t.Fatalf("key %q never made the TUI show %q", key, want)
+}
+
+// waitGone polls the pane until it no longer shows s.
+func (x tmux) waitGone(s string) {
+	x.t.Helper()
+	for i := 0; i < 100; i++ {
+		if !strings.Contains(x.capture(), s) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	x.t.Fatalf("the TUI kept showing %q", s)
+}
+
 func checkSize(t *testing.T, screen string, w, h int) {
 	t.Helper()
 	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
@@ -87,9 +114,18 @@ func TestQEMUTUITmux(t *testing.T) {
 		fmt.Sprintf("cd .. && %s debug --attach %s --elf %s", bin, sock, fixture))
 	t.Cleanup(func() { exec.Command("tmux", "-L", x.server, "kill-server").Run() })
 
-	screen := x.waitFor("Registers")
+	// The status line names the stop once the first snapshot is in, and
+	// the TUI is reading keys by then.
+	screen := x.waitFor("CPU 1 at 0x40080000 _start")
 	checkSize(t, screen, 80, 24)
-	assert.Contains(t, screen, "0x40080000 _start", "halted at the entry point")
+	assert.Contains(t, screen, "Registers")
+	// Keys typed while the program starts up can be lost; open the
+	// command line until it shows, so we know input is live.
+	// (Enter on the empty line closes it; Escape would not do, as an
+	// escape followed quickly by more keys reads as an Alt sequence.)
+	x.keyUntil(":", "(burrow) ")
+	x.run("send-keys", "-t", "dbg", "Enter")
+	x.waitGone("(burrow) █")
 
 	x.run("send-keys", "-t", "dbg", "b")
 	x.run("send-keys", "-t", "dbg", "-l", "fib")

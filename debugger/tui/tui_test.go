@@ -26,6 +26,7 @@ func TestMain(m *testing.M) {
 
 // fake is a Backend with a fixed stop state that records commands.
 type fake struct {
+	longText    string // returned by the next command instead of "did ..."
 	execs       []string
 	interrupted bool
 	snap        Snapshot
@@ -35,6 +36,11 @@ func (f *fake) Exec(line string) debugger.Result {
 	f.execs = append(f.execs, line)
 	if line == "continue" {
 		f.snap.PC += 4
+	}
+	if f.longText != "" {
+		text := f.longText
+		f.longText = ""
+		return debugger.Result{Command: line, OK: true, Text: text}
 	}
 	return debugger.Result{Command: line, OK: true, Text: "did " + line}
 }
@@ -151,7 +157,9 @@ func TestViewSize(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}, {200, 50}, {60, 20}} {
 		for _, help := range []bool{false, true} {
 			m := loaded(t, newFake(), sz[0], sz[1])
-			m.help = help
+			if help {
+				m = drive(t, m, keyRunes("?"))
+			}
 			lines := strings.Split(m.View(), "\n")
 			assert.Len(t, lines, sz[1], "View() at %dx%d (help %v) height", sz[0], sz[1], help)
 			for i, l := range lines {
@@ -177,6 +185,14 @@ func TestKeys(t *testing.T) {
 	m = typeLine(t, m, "fib")
 	assert.Equal(t, "break fib", f.execs[len(f.execs)-1], "b opens the command line with break")
 
+	// Runes that arrive in one message are keys one by one, and the rest
+	// go to the command line once a key opens it.
+	m = drive(t, m, keyRunes("bfib"))
+	assert.True(t, m.editing)
+	assert.Equal(t, "break fib", m.input)
+	m = drive(t, m, tea.KeyMsg{Type: tea.KeyEnter})
+	assert.Equal(t, "break fib", f.execs[len(f.execs)-1])
+
 	m = drive(t, m, keyRunes(":"))
 	m = typeLine(t, m, "x sp 16")
 	assert.Equal(t, "x sp 16", f.execs[len(f.execs)-1])
@@ -199,10 +215,25 @@ func TestKeys(t *testing.T) {
 	assert.Contains(t, m.View(), "0000000040080210", "memory pane at magic")
 
 	// The help overlay opens and closes with any key.
+	// The help overlay opens, scrolls, and closes with any other key.
 	m = drive(t, m, keyRunes("?"))
-	assert.Contains(t, m.View(), "interrupt the running target")
+	assert.Contains(t, m.View(), "continue every CPU")
+	assert.NotContains(t, m.View(), "break|b                EXPR", "the command list is below the fold at 80x24")
+	m = drive(t, m, tea.KeyMsg{Type: tea.KeyPgDown})
+	assert.Contains(t, m.View(), "break|b                EXPR", "page down shows the commands")
 	m = drive(t, m, keyRunes("x"))
-	assert.NotContains(t, m.View(), "interrupt the running target")
+	assert.NotContains(t, m.View(), "Help")
+
+	// A long result opens in the overlay instead of the two-line output.
+	f.snap.PC = 0x40080020
+	m = drive(t, m, keyRunes("K"))
+	assert.Equal(t, "kthreads", f.execs[len(f.execs)-1])
+	f.longText = "line 1\nline 2\nline 3\nline 4"
+	m = drive(t, m, keyRunes("G"))
+	assert.Contains(t, m.View(), "goroutines  (4 lines")
+	assert.Contains(t, m.View(), "line 4")
+	m = drive(t, m, tea.KeyMsg{Type: tea.KeyEsc})
+	assert.NotContains(t, m.View(), "goroutines  (4 lines")
 }
 
 func TestInterrupt(t *testing.T) {

@@ -121,9 +121,12 @@ func (m Model) View() string {
 	l := computeLayout(m.w, m.h)
 	var rows []string
 	rows = append(rows, styleStatus.Render(fit(m.statusLine(), m.w)))
-	if m.help {
-		rows = append(rows, m.helpView(l.w, l.midH)...)
-	} else {
+	switch {
+	case m.overlay != nil:
+		lines := m.overlay[min(m.overlayTop, len(m.overlay)):]
+		title := fmt.Sprintf("%s  (%d lines; up/down/pgup/pgdn scroll, any other key closes)", m.overlayTitle, len(m.overlay))
+		rows = append(rows, box(title, lines, l.w, l.midH)...)
+	default:
 		left := append(box(m.sourceTitle(), m.sourceLines(l.srcH-2), l.leftW, l.srcH),
 			box("Disassembly", m.disasmLines(l.disH-2), l.leftW, l.disH)...)
 		right := box("Registers "+m.snap.EL, m.regLines(l.rightW-2), l.rightW, l.regH)
@@ -310,7 +313,8 @@ func (m Model) tabLines(l layout) (string, []string) {
 	return strings.TrimSpace(title), out
 }
 
-func (m Model) helpView(w, h int) []string {
+// helpLines is the help overlay: keys, then the command language.
+func helpLines() []string {
 	var lines []string
 	lines = append(lines, "Keys")
 	for _, k := range keys.all() {
@@ -321,6 +325,5 @@ func (m Model) helpView(w, h int) []string {
 	for _, l := range strings.Split(strings.TrimRight(debugger.HelpText(), "\n"), "\n") {
 		lines = append(lines, "  "+l)
 	}
-	lines = append(lines, "", "any key closes this help")
-	return box("Help", lines, w, h)
+	return lines
 }
