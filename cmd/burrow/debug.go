@@ -29,7 +29,7 @@ func runDebug(args []string) int {
 	batch := fs.String("batch", "", "run the commands in this file (- for stdin) and exit, instead of the TUI")
 	asJSON := fs.Bool("json", false, "with --batch: print one JSON object per command")
 	board := fs.String("board", "raspi4b", "QEMU board to start: "+strings.Join(qemu.BoardNames(), ", "))
-	kernel := fs.String("kernel", "", "kernel to boot (default build/kernel8.img on raspi4b, build/ckernel.elf elsewhere)")
+	kernel := fs.String("kernel", "build/kernel8.img", "kernel to boot: a raw Image (kernel8.img) or an ELF")
 	elfs := fs.String("elf", "", "comma-separated ELFs for symbols (default build/ckernel.elf and build/burrow.elf when present)")
 	timeout := fs.Duration("timeout", 30*time.Second, "with --batch: interrupt a continue that has not stopped after this long")
 	console := fs.String("console", "build/debug-console.log", "where the started QEMU's console output goes")
@@ -55,11 +55,8 @@ func runDebug(args []string) int {
 	addr := *attach
 	if addr == "" {
 		k := *kernel
-		if k == "" {
-			k = build("ckernel.elf")
-			if *board == "raspi4b" {
-				k = build("kernel8.img")
-			}
+		if !filepath.IsAbs(k) {
+			k = filepath.Join(root, k)
 		}
 		if _, err := os.Stat(k); err != nil {
 			fmt.Fprintf(os.Stderr, "burrow debug: no kernel at %s: run make kernel (%v)\n", k, err)
