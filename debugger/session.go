@@ -27,7 +27,9 @@ type Session struct {
 	// WaitTimeout bounds continue in batch mode: after it the target is
 	// interrupted. Zero means wait forever.
 	WaitTimeout time.Duration
-	nextBreak   int
+	// Stops counts stops, so views can tell a new stop from a refresh.
+	Stops     int
+	nextBreak int
 }
 
 // Breakpoint is a breakpoint or watchpoint the session inserted.
@@ -120,6 +122,7 @@ func (s *Session) stopped(stop rsp.Stop) error {
 		s.Thread = normThread(stop.Thread)
 	}
 	s.Prev = s.Regs
+	s.Stops++
 	return s.refresh()
 }
 

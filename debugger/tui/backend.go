@@ -48,15 +48,21 @@ type Snapshot struct {
 	Breaks  []debugger.Breakpoint
 }
 
-type sessionBackend struct{ s *debugger.Session }
+type sessionBackend struct {
+	s *debugger.Session
+	// System registers at the last stop and the one before, to flag
+	// changes the way the session flags core registers.
+	stop           int
+	sysNow, sysWas map[string]uint64
+}
 
 // NewSessionBackend wraps a session for the TUI.
-func NewSessionBackend(s *debugger.Session) Backend { return sessionBackend{s} }
+func NewSessionBackend(s *debugger.Session) Backend { return &sessionBackend{s: s, stop: s.Stops} }
 
-func (b sessionBackend) Exec(line string) debugger.Result { return b.s.Exec(line) }
-func (b sessionBackend) Interrupt() error                 { return b.s.C.Interrupt() }
+func (b *sessionBackend) Exec(line string) debugger.Result { return b.s.Exec(line) }
+func (b *sessionBackend) Interrupt() error                 { return b.s.C.Interrupt() }
 
-func (b sessionBackend) Snapshot(memExpr string) Snapshot {
+func (b *sessionBackend) Snapshot(memExpr string) Snapshot {
 	s := b.s
 	sn := Snapshot{Thread: s.Thread, PC: s.PC(), EL: debugger.ExceptionLevel(s.Regs["cpsr"])}
 	sn.Status = fmt.Sprintf("CPU %s at %#x %s", s.Thread, sn.PC, s.Where(sn.PC))
@@ -64,12 +70,20 @@ func (b sessionBackend) Snapshot(memExpr string) Snapshot {
 		v := s.Regs[n]
 		sn.Core = append(sn.Core, RegLine{Name: n, Value: v, Changed: s.Prev != nil && s.Prev[n] != v})
 	}
+	if s.Stops != b.stop {
+		b.stop, b.sysWas, b.sysNow = s.Stops, b.sysNow, nil
+	}
+	if b.sysNow == nil {
+		b.sysNow = map[string]uint64{}
+	}
 	for _, n := range debugger.SysRegs {
 		v, err := s.SysReg(n)
 		if err != nil {
 			continue
 		}
-		rl := RegLine{Name: n, Value: v}
+		b.sysNow[n] = v
+		was, ok := b.sysWas[n]
+		rl := RegLine{Name: n, Value: v, Changed: ok && was != v}
 		switch n {
 		case "ESR_EL1":
 			rl.Note = debugger.DecodeESR(v)

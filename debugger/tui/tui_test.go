@@ -67,7 +67,7 @@ func newFake() *fake {
 	}
 	sn.Core[32].Value = 0x40080020
 	sn.Sys = []RegLine{{Name: "ESR_EL1", Value: 0x96000045, Note: debugger.DecodeESR(0x96000045)},
-		{Name: "TTBR1_EL1", Value: 0x40085000}, {Name: "SCTLR_EL1", Value: 0xc5183d, Note: "MMU on"}}
+		{Name: "TTBR1_EL1", Value: 0x40085000}, {Name: "SCTLR_EL1", Value: 0xc5183d, Note: "MMU on", Changed: true}}
 	for i := 0; i < 12; i++ {
 		a := uint64(0x40080010 + 4*i)
 		sn.Disasm = append(sn.Disasm, debugger.Instruction{Addr: a, Text: "nop", Symbol: "fib+" + string(rune('0'+i%10))})

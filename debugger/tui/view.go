@@ -245,7 +245,11 @@ func (m Model) regLines(w int) []string {
 			out = append(out, cell(n))
 		}
 		for _, r := range m.snap.Sys {
-			out = append(out, fmt.Sprintf("%-9s %x", strings.TrimSuffix(r.Name, "_EL1"), r.Value))
+			mark := " "
+			if r.Changed {
+				mark = "*"
+			}
+			out = append(out, fmt.Sprintf("%-9s%s%x", strings.TrimSuffix(r.Name, "_EL1"), mark, r.Value))
 		}
 		return out
 	}
@@ -262,7 +266,14 @@ func (m Model) regLines(w int) []string {
 		out = append(out, line)
 	}
 	for _, r := range m.snap.Sys {
-		s := fmt.Sprintf("%-10s %016x %s", r.Name, r.Value, r.Note)
+		mark := " "
+		if r.Changed {
+			mark = "*"
+		}
+		s := fmt.Sprintf("%-10s%s%016x %s", r.Name, mark, r.Value, r.Note)
+		if r.Changed {
+			s = styleChanged.Render(s)
+		}
 		out = append(out, s)
 	}
 	return out
