@@ -62,6 +62,7 @@ func init() {
 		{[]string{"monitor"}, "CMD...", "QEMU monitor command through qRcmd", cmdMonitor},
 		{[]string{"kthreads"}, "", "the C core's threads with their saved registers", cmdKThreads},
 		{[]string{"kthread"}, "TID", "one C core thread's saved registers and backtrace, as if it were running", cmdKThread},
+		{[]string{"kview"}, "TID|off", "show a C core thread's saved context in regs, bt, list and disas (off: live registers)", cmdKView},
 		{[]string{"klog"}, "", "the kernel log ring", cmdKLog},
 		{[]string{"trace"}, "FILE", "export the kernel event ring as Chrome trace JSON (Perfetto)", cmdTrace},
 		{[]string{"goroutines"}, "", "the Go kernel's goroutines (runtime.allgs)", cmdGoroutines},
@@ -229,8 +230,10 @@ func cmdStepi(s *Session, a []string) (string, any, error) {
 func hex64(v uint64) string { return fmt.Sprintf("%#x", v) }
 
 func cmdRegs(s *Session, a []string) (string, any, error) {
-	if err := s.refresh(); err != nil {
-		return "", nil, err
+	if s.Regs == nil {
+		if err := s.refresh(); err != nil {
+			return "", nil, err
+		}
 	}
 	data := map[string]string{}
 	var sb strings.Builder
@@ -251,6 +254,10 @@ func cmdRegs(s *Session, a []string) (string, any, error) {
 	el := ExceptionLevel(s.Regs["cpsr"])
 	data["el"] = el
 	fmt.Fprintf(&sb, "%s\n", el)
+	if s.Viewing >= 0 {
+		fmt.Fprintf(&sb, "(saved context of C core thread %d; the system registers below are CPU %s's)\n", s.Viewing, s.Thread)
+		data["viewing"] = fmt.Sprint(s.Viewing)
+	}
 	for _, n := range SysRegs {
 		v, err := s.SysReg(n)
 		if err != nil {

@@ -183,6 +183,56 @@ func cmdKThread(s *Session, a []string) (string, any, error) {
 	return "", nil, fmt.Errorf("debugger: no C core thread %d", tid)
 }
 
+// ViewKThread shows a C core thread's saved context as if it were running:
+// Regs take its callee-saved registers, frame pointer and stack pointer,
+// with pc at the saved link register (where swtch returns to), so the
+// backtrace, source and disassembly follow that thread. The next refresh,
+// step or continue goes back to the live registers.
+func (s *Session) ViewKThread(tid int) (KThread, error) {
+	ts, err := s.KThreads()
+	if err != nil {
+		return KThread{}, err
+	}
+	for _, t := range ts {
+		if t.TID != tid {
+			continue
+		}
+		if t.Current {
+			return t, fmt.Errorf("debugger: thread %d is running on this CPU: its live registers are the ones shown", tid)
+		}
+		regs := map[string]uint64{"cpsr": s.Regs["cpsr"]}
+		for i := 19; i <= 28; i++ {
+			regs[fmt.Sprintf("x%d", i)] = t.regs[fmt.Sprintf("x%d", i)]
+		}
+		regs["x29"], regs["x30"], regs["sp"], regs["pc"] = t.regs["fp"], t.regs["lr"], t.regs["sp"], t.regs["lr"]
+		s.Prev, s.Regs, s.Viewing = nil, regs, tid
+		return t, nil
+	}
+	return KThread{}, fmt.Errorf("debugger: no C core thread %d", tid)
+}
+
+func cmdKView(s *Session, a []string) (string, any, error) {
+	if len(a) != 1 {
+		return "", nil, errUsage("kview")
+	}
+	if a[0] == "off" {
+		if err := s.refresh(); err != nil {
+			return "", nil, err
+		}
+		return fmt.Sprintf("live registers of CPU %s", s.Thread), nil, nil
+	}
+	tid, err := parseInt(a[0])
+	if err != nil {
+		return "", nil, errUsage("kview")
+	}
+	t, err := s.ViewKThread(tid)
+	if err != nil {
+		return "", nil, err
+	}
+	return fmt.Sprintf("viewing C core thread %d (%s) as if it were running: pc %#x %s (kview off to go back)",
+		t.TID, t.State, t.pc, t.Where), t, nil
+}
+
 // KLog returns the kernel log ring's contents, oldest first. The C core
 // keeps it in klog_buf (a power-of-two char array) and klog_head (bytes
 // ever written; the ring holds the last len(klog_buf)), see ckernel/klog.h.

@@ -3,6 +3,7 @@ package debugger
 import (
 	"debug/elf"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,5 +211,26 @@ func TestQEMUGoKernel(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, current, "one current thread:\n%s", r.Text)
+
+	// View a thread that is not running as if it were: its backtrace
+	// starts where it switched away, in the C core's scheduler.
+	for _, kt := range ts {
+		if kt.Current || kt.TID == 0 {
+			continue
+		}
+		r = s.Exec(fmt.Sprintf("kview %d", kt.TID))
+		require.True(t, r.OK, r.Error)
+		r = s.Exec("bt")
+		require.True(t, r.OK, r.Error)
+		assert.Contains(t, r.Text, "sched", "thread %d switched away in sched:\n%s", kt.TID, r.Text)
+		r = s.Exec("regs")
+		require.True(t, r.OK, r.Error)
+		assert.Equal(t, fmt.Sprintf("%#x", kt.pc), r.Data.(map[string]string)["pc"], "regs shows the saved pc")
+		r = s.Exec("kview off")
+		require.True(t, r.OK, r.Error)
+		r = s.Exec("bt")
+		assert.Contains(t, r.Text, "main.main", "back on the live registers:\n%s", r.Text)
+		break
+	}
 	t.Logf("goroutines:\n%skthreads:\n%s", s.Exec("goroutines").Text, r.Text)
 }

@@ -28,7 +28,10 @@ type Session struct {
 	// interrupted. Zero means wait forever.
 	WaitTimeout time.Duration
 	// Stops counts stops, so views can tell a new stop from a refresh.
-	Stops     int
+	Stops int
+	// Viewing is the C core thread whose saved context Regs shows (see
+	// ViewKThread), or -1 for the CPU's live registers.
+	Viewing   int
 	nextBreak int
 }
 
@@ -76,7 +79,7 @@ func NewSession(c *rsp.Client, syms *sym.Table) (*Session, error) {
 	if syms == nil {
 		syms = &sym.Table{}
 	}
-	s := &Session{C: c, Syms: syms, Thread: "1", WaitTimeout: 30 * time.Second, nextBreak: 1}
+	s := &Session{C: c, Syms: syms, Thread: "1", WaitTimeout: 30 * time.Second, nextBreak: 1, Viewing: -1}
 	if err := c.Handshake(); err != nil {
 		return nil, err
 	}
@@ -128,6 +131,7 @@ func (s *Session) stopped(stop rsp.Stop) error {
 
 // refresh reads the current CPU's core registers.
 func (s *Session) refresh() error {
+	s.Viewing = -1
 	if err := s.C.SelectThread(s.Thread); err != nil {
 		return err
 	}
@@ -159,6 +163,11 @@ func (s *Session) SetThread(id string) error {
 
 // Resume continues every CPU; the caller then waits with Wait.
 func (s *Session) Resume() error {
+	if s.Viewing >= 0 {
+		if err := s.refresh(); err != nil { // back to the live registers
+			return err
+		}
+	}
 	if err := s.stepOverBreaks(); err != nil {
 		return err
 	}
@@ -258,6 +267,11 @@ func (s *Session) Continue() (rsp.Stop, error) {
 
 // StepInstruction steps the current CPU by one instruction.
 func (s *Session) StepInstruction() (rsp.Stop, error) {
+	if s.Viewing >= 0 {
+		if err := s.refresh(); err != nil {
+			return rsp.Stop{}, err
+		}
+	}
 	st, err := s.C.Step(s.Thread)
 	if err != nil {
 		return st, err

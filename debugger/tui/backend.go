@@ -66,6 +66,9 @@ func (b *sessionBackend) Snapshot(memExpr string) Snapshot {
 	s := b.s
 	sn := Snapshot{Thread: s.Thread, PC: s.PC(), EL: debugger.ExceptionLevel(s.Regs["cpsr"])}
 	sn.Status = fmt.Sprintf("CPU %s at %#x %s", s.Thread, sn.PC, s.Where(sn.PC))
+	if s.Viewing >= 0 {
+		sn.Status = fmt.Sprintf("C thread %d (saved context) at %#x %s", s.Viewing, sn.PC, s.Where(sn.PC))
+	}
 	for _, n := range debugger.CoreRegs {
 		v := s.Regs[n]
 		sn.Core = append(sn.Core, RegLine{Name: n, Value: v, Changed: s.Prev != nil && s.Prev[n] != v})
