@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -50,6 +51,14 @@ func Dial(addr string, timeout time.Duration) (*Client, error) {
 		network = "unix"
 	}
 	conn, err := net.DialTimeout(network, addr, timeout)
+	// A Unix socket QEMU has just created may not be listening yet: give
+	// it until the timeout. (TCP is not retried: a refused port is an
+	// answer.)
+	for deadline := time.Now().Add(timeout); err != nil && network == "unix" &&
+		errors.Is(err, syscall.ECONNREFUSED) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		conn, err = net.DialTimeout(network, addr, timeout)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("rsp: cannot reach the GDB stub at %s (is QEMU running with -gdb?): %w", addr, err)
 	}
