@@ -30,7 +30,7 @@ func boot(t *testing.T, board, kernel, args string) *qemu.Result {
 		Icount:      true,
 		Semihosting: true,
 		Protocol:    true,
-		Backstop:    time.Minute,
+		Backstop:    10 * time.Minute, // a safety net only: a loaded CI host must not fail a test
 	})
 	require.NoError(t, err, "console:\n%s", strings.Join(res.Lines, "\n"))
 	return res
