@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/burrow-os/burrow/internal/testenv"
+)
+
+// TestQEMUDebugCommand runs `burrow debug --batch - --json` the way make
+// debug-batch does: it starts QEMU halted itself, runs the script from
+// stdin, prints JSON Lines and stops QEMU.
+func TestQEMUDebugCommand(t *testing.T) {
+	testenv.NeedQEMU(t, "ckernel.elf", "kernel8.img")
+	root := testenv.Root(t)
+	bin := filepath.Join(t.TempDir(), "burrow")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/burrow")
+	build.Dir = root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	cmd := exec.Command(bin, "debug", "-batch", "-", "-json", "-console", filepath.Join(t.TempDir(), "console.log"))
+	cmd.Dir = root
+	cmd.Env = append(cmd.Environ(), "BURROW_ROOT="+root)
+	cmd.Stdin = strings.NewReader("break kmain\ncontinue\nprint nosuch\n")
+	out, err = cmd.Output()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "one command fails, so the exit status is 1: %s", out)
+	assert.Equal(t, 1, exit.ExitCode())
+
+	var results []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		var r map[string]any
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), "line %q", sc.Text())
+		results = append(results, r)
+	}
+	require.Len(t, results, 3, "one JSON object per command:\n%s", out)
+	assert.Equal(t, true, results[1]["ok"], "continue: %v", results[1])
+	assert.Contains(t, results[1]["data"].(map[string]any)["where"], "kmain")
+	assert.Equal(t, false, results[2]["ok"])
+	assert.Contains(t, results[2]["error"], `unknown symbol "nosuch"`)
+}
