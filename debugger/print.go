@@ -28,7 +28,7 @@ func cmdPrint(s *Session, a []string) (string, any, error) {
 		if err != nil {
 			return "", nil, err
 		}
-		val := FormatValue(v.Type, b, 0)
+		val := FormatValueMem(v.Type, b, 0, s.ReadMemory)
 		data := map[string]any{"name": name, "addr": hex64(v.Addr), "type": v.Type.String(), "value": val,
 			"hex": fmt.Sprintf("%x", b)}
 		return fmt.Sprintf("%s = %s  (%s at %#x)", name, val, v.Type, v.Addr), data, nil
@@ -70,7 +70,18 @@ func leUint(b []byte) uint64 {
 // decimal (and hex when large), pointers in hex, enums by name, structs as
 // {field: value}, arrays as [a, b, ...] up to eight elements.
 func FormatValue(t dwarf.Type, b []byte, depth int) string {
+	return FormatValueMem(t, b, depth, nil)
+}
+
+// FormatValueMem is FormatValue with a memory reader, which lets it follow
+// Go strings and slices to their contents.
+func FormatValueMem(t dwarf.Type, b []byte, depth int, read func(uint64, int) ([]byte, error)) string {
 	t = sym.Underlying(t)
+	if st, ok := t.(*dwarf.StructType); ok && read != nil && int(st.Size()) <= len(b) {
+		if s, ok := goValue(st, b, depth, read); ok {
+			return s
+		}
+	}
 	size := int(t.Size())
 	if size > len(b) {
 		return "<unread>"
@@ -124,7 +135,7 @@ func FormatValue(t dwarf.Type, b []byte, depth int) string {
 			if int(f.ByteOffset) >= len(b) {
 				break
 			}
-			parts = append(parts, f.Name+": "+FormatValue(f.Type, b[f.ByteOffset:], depth+1))
+			parts = append(parts, f.Name+": "+FormatValueMem(f.Type, b[f.ByteOffset:], depth+1, read))
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case *dwarf.ArrayType:
@@ -138,7 +149,7 @@ func FormatValue(t dwarf.Type, b []byte, depth int) string {
 		}
 		var parts []string
 		for i := 0; i < n && i < 8; i++ {
-			parts = append(parts, FormatValue(t.Type, b[i*es:], depth+1))
+			parts = append(parts, FormatValueMem(t.Type, b[i*es:], depth+1, read))
 		}
 		if n > 8 {
 			parts = append(parts, fmt.Sprintf("... (%d elements)", n))
@@ -149,4 +160,57 @@ func FormatValue(t dwarf.Type, b []byte, depth int) string {
 		return fmt.Sprintf("%#x", leUint(b))
 	}
 	return fmt.Sprintf("%x", b)
+}
+
+// goValue formats Go's string and slice headers by what they point to.
+// Go's DWARF names them "string" ({str, len}) and "[]T" ({array, len, cap}).
+func goValue(st *dwarf.StructType, b []byte, depth int, read func(uint64, int) ([]byte, error)) (string, bool) {
+	switch {
+	case st.StructName == "string":
+		p, ok1 := field(st, b, "str")
+		n, ok2 := field(st, b, "len")
+		if !ok1 || !ok2 {
+			return "", false
+		}
+		if n == 0 {
+			return `""`, true
+		}
+		data, err := read(p, int(min(n, 256)))
+		if err != nil {
+			return fmt.Sprintf("string at %#x (len %d, unreadable)", p, n), true
+		}
+		s := fmt.Sprintf("%q", data)
+		if n > 256 {
+			s += fmt.Sprintf("... (len %d)", n)
+		}
+		return s, true
+	case strings.HasPrefix(st.StructName, "[]"):
+		p, ok1 := field(st, b, "array")
+		n, ok2 := field(st, b, "len")
+		c, _ := field(st, b, "cap")
+		_, at, ok3 := sym.Field(st, "array")
+		pt, ok4 := sym.Underlying(at).(*dwarf.PtrType)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return "", false
+		}
+		head := fmt.Sprintf("%s len %d cap %d", st.StructName, n, c)
+		es := int(pt.Type.Size())
+		if n == 0 || es <= 0 || depth > 1 {
+			return head, true
+		}
+		k := int(min(n, 8))
+		data, err := read(p, k*es)
+		if err != nil {
+			return head + " (elements unreadable)", true
+		}
+		var parts []string
+		for i := 0; i < k; i++ {
+			parts = append(parts, FormatValueMem(pt.Type, data[i*es:], depth+1, read))
+		}
+		if n > 8 {
+			parts = append(parts, "...")
+		}
+		return head + " [" + strings.Join(parts, ", ") + "]", true
+	}
+	return "", false
 }

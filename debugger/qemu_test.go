@@ -185,6 +185,14 @@ func TestQEMUGoKernel(t *testing.T) {
 	require.True(t, r.OK, r.Error)
 	assert.Contains(t, r.Text, "runtime.main", "main.main's caller is runtime.main:\n%s", r.Text)
 
+	// Go strings and slices print by their contents.
+	r = s.Exec("print runtime.buildVersion")
+	require.True(t, r.OK, r.Error)
+	assert.Contains(t, r.Text, `runtime.buildVersion = "go1.`, "a Go string")
+	r = s.Exec("print runtime.allgs")
+	require.True(t, r.OK, r.Error)
+	assert.Contains(t, r.Text, "[]*runtime.g len ", "a Go slice")
+
 	r = s.Exec("goroutines")
 	require.True(t, r.OK, r.Error)
 	gs := r.Data.([]Goroutine)
