@@ -4,6 +4,7 @@
 #include "boot.h"
 #include "bootargs.h"
 #include "console.h"
+#include "cpu.h"
 #include "gic.h"
 #include "gostart.h"
 #include "gpio.h"
@@ -99,6 +100,7 @@ static bool start_go(void) {
 
 void kmain(void) {
 	trap_init();                                  // exception vectors: faults are reported from here on
+	cpu_init(0);                                  // this core's per-CPU block in TPIDR_EL1
 	const char *err = platform_probe(PHYS_TO_VIRT(bootinfo.dtb_pa)); // board, UART, GIC, timer from the DT
 	console_init();                               // GPIO 14/15 and the PL011
 	if (err)

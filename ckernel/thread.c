@@ -1,5 +1,9 @@
 // thread.c: thread creation, the run queue, sleep and wakeup.
 //
+// Locking: the thread table, the run queue and every sleeper are shared
+// by all CPUs; today one CPU runs, with IRQs masked whenever C code runs, and
+// that is the lock. The SMP issue adds a spinlock around them.
+//
 // Invariants, with interrupts masked whenever C code runs:
 //   - exactly one thread is T_RUNNING or current is the idle thread;
 //   - a thread running Go code has SP_EL1 at the top of its own kstack,
@@ -15,13 +19,19 @@
 #include "timer.h"
 
 struct thread threads[MAX_THREADS];
-struct thread *current;
+struct cpu cpus[MAX_CPUS];
 static int next_tid = 1;
 static struct thread *zombie; // exited thread whose stacks await freeing
 
 #define SLICE_MS 10
 
+void cpu_init(int id) {
+	cpus[id].id = id;
+	write_sysreg(tpidr_el1, &cpus[id]);
+}
+
 void thread_init(void) {
+	mycpu()->idle = &threads[0];
 	current = &threads[0];
 	current->tid = 0;
 	current->state = T_IDLE;
@@ -98,16 +108,16 @@ void sched(void) {
 	struct thread *prev = current;
 	struct thread *next = pick();
 	if (!next)
-		next = prev->state == T_RUNNING ? prev : &threads[0];
+		next = prev->state == T_RUNNING ? prev : mycpu()->idle;
 	if (prev->state == T_RUNNING && next != prev)
 		prev->state = T_RUNNABLE;
 	if (next == prev) {
-		if (next != &threads[0])
+		if (next != mycpu()->idle)
 			next->state = T_RUNNING;
 		return;
 	}
 	prev->tpidr = read_sysreg(tpidr_el0);
-	if (next != &threads[0]) {
+	if (next != mycpu()->idle) {
 		next->state = T_RUNNING;
 		next->slice_end = counter_now() + counter_freq() * SLICE_MS / 1000;
 		// The Go-to-C trampoline finds its C stack in TPIDRRO_EL0,
@@ -173,7 +183,7 @@ bool thread_timer_check(u64 now) {
 		if (t->state == T_SLEEPING && t->deadline && now >= t->deadline)
 			wake(t, -ETIMEDOUT);
 	}
-	return current != &threads[0] && now >= current->slice_end && pick() != NULL;
+	return current != mycpu()->idle && now >= current->slice_end && pick() != NULL;
 }
 
 u64 thread_next_deadline(void) {

@@ -3,6 +3,7 @@
 // scheduling here is deliberately simple, round-robin with a time slice,
 // because policy for user programs belongs to the Go kernel.
 #pragma once
+#include "cpu.h"
 #include "trap.h"
 #include "types.h"
 
@@ -45,7 +46,6 @@ struct thread {
 };
 
 extern struct thread threads[MAX_THREADS];
-extern struct thread *current;
 
 // thread_init makes the boot context thread 0, the idle thread.
 void thread_init(void);

@@ -1,0 +1,29 @@
+// cpu.h: per-CPU state. Each core finds its own struct cpu through
+// TPIDR_EL1 (ARM ARM D23.2.170), which only EL1 can read or write, so no
+// lock is needed to reach it. Until the SMP issue releases the secondary
+// cores, only cpus[0] is in use; everything global in the C core is then
+// protected by running with IRQs masked on one core, and each such place
+// says so.
+#pragma once
+#include "arch.h"
+#include "types.h"
+
+#define MAX_CPUS 4
+
+struct thread;
+
+struct cpu {
+	int id;                 // MPIDR_EL1.Aff0
+	struct thread *thread;  // the thread running on this CPU
+	struct thread *idle;    // this CPU's idle thread (its boot context)
+};
+
+extern struct cpu cpus[MAX_CPUS];
+
+// cpu_init points this core's TPIDR_EL1 at cpus[id].
+void cpu_init(int id);
+
+static inline struct cpu *mycpu(void) { return (struct cpu *)read_sysreg(tpidr_el1); }
+
+// current is the thread running on this CPU.
+#define current (mycpu()->thread)
