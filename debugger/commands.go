@@ -66,7 +66,7 @@ func init() {
 		{[]string{"klog"}, "", "the kernel log ring", cmdKLog},
 		{[]string{"trace"}, "FILE", "export the kernel event ring as Chrome trace JSON (Perfetto)", cmdTrace},
 		{[]string{"goroutines"}, "", "the Go kernel's goroutines (runtime.allgs)", cmdGoroutines},
-		{[]string{"pmm"}, "", "physical memory usage from the Go memory manager", notLanded("physical memory view", "the Go kernel's memory manager (#4)")},
+		{[]string{"pmm"}, "", "physical memory usage from the Go kernel's page allocator", cmdPMM},
 		{[]string{"devices"}, "", "devices bound by the driver framework", notLanded("device list", "the driver framework (#5)")},
 		{[]string{"ai"}, "", "the AI engine's state", notLanded("AI engine view", "the AI layer's kernel state")},
 		{[]string{"help"}, "", "this list", cmdHelp},
@@ -193,6 +193,8 @@ func (d StopData) String() string {
 		why = fmt.Sprintf("%s %s", d.Reason, d.Addr)
 	case d.Signal == 2:
 		why = "interrupted"
+	case d.Signal != 5:
+		why = fmt.Sprintf("stopped by signal %d", d.Signal)
 	}
 	return fmt.Sprintf("%s: CPU thread %s at %s %s [%s]", why, d.Thread, d.PC, d.Where, d.EL)
 }

@@ -242,3 +242,67 @@ func TestQEMUGoKernel(t *testing.T) {
 	}
 	t.Logf("goroutines:\n%skthreads:\n%s", s.Exec("goroutines").Text, r.Text)
 }
+
+// TestQEMUPMMUser checks the physical memory view on testdata/gopmm, a
+// linux/arm64 program that keeps the kernel's page allocator (kernel/mm) in
+// a global, run under qemu-aarch64 (user mode) and its gdbstub: the
+// numbers must be those the program's allocations imply.
+func TestQEMUPMMUser(t *testing.T) {
+	testenv.NeedQEMU(t)
+	if _, err := exec.LookPath("qemu-aarch64"); err != nil {
+		t.Skip("qemu-aarch64 (Debian qemu-user) is not installed")
+	}
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "gopmm")
+	build := exec.Command("go", "build", "-o", prog, "./testdata/gopmm")
+	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	sock := filepath.Join(dir, "gdb.sock")
+	q := exec.Command("qemu-aarch64", "-g", sock, prog)
+	require.NoError(t, q.Start())
+	t.Cleanup(func() {
+		q.Process.Kill()
+		q.Wait()
+	})
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s, err := Attach(sock, []string{prog}, 5*time.Second)
+	require.NoError(t, err)
+	defer s.Close()
+	s.WaitTimeout = 30 * time.Second
+
+	r := s.Exec("pmm")
+	assert.False(t, r.OK)
+	assert.Contains(t, r.Error, "is nil: the memory manager is not initialised yet", "before main runs")
+
+	require.True(t, s.Exec("break main.ready").OK)
+	ready, err := s.Syms.Resolve("main.ready")
+	require.NoError(t, err)
+	// The Go runtime's SIGURG preemption signals stop a user-mode target
+	// too; continue past them.
+	for i := 0; i < 20 && s.PC() != ready; i++ {
+		r = s.Exec("continue")
+		require.True(t, r.OK, r.Error)
+	}
+	require.Equal(t, ready, s.PC(), "reached main.ready")
+
+	r = s.Exec("pmm")
+	require.True(t, r.OK, r.Error)
+	st := r.Data.(PMMStats)
+	assert.Equal(t, "main.kmm.Phys", st.Var)
+	assert.Equal(t, uint64(16128), st.Total, "63 MiB of pages")
+	assert.Equal(t, uint64(16128-13), st.Free, "five single pages and an order-3 block are allocated")
+	assert.Equal(t, uint64(256), st.Reserved, "the reserved first MiB")
+	assert.Equal(t, uint64(6), st.Allocs)
+	assert.Contains(t, r.Text, "free        16115 pages")
+	var blocks uint64
+	for k, n := range st.FreeBlocks {
+		blocks += n << k
+	}
+	assert.Equal(t, st.Free, blocks, "the free lists add up to the free pages: %v", st.FreeBlocks)
+}

@@ -95,3 +95,56 @@ func Underlying(t dwarf.Type) dwarf.Type {
 		}
 	}
 }
+
+// GlobalsOfType finds the global variables whose DWARF type is named one
+// of typeNames, such as "*github.com/burrow-os/burrow/kernel/mm.Buddy":
+// views find a kernel subsystem by its type, whatever the variable is
+// called.
+func (t *Table) GlobalsOfType(typeNames ...string) []Var {
+	want := map[string]bool{}
+	for _, n := range typeNames {
+		want[n] = true
+	}
+	var out []Var
+	for _, im := range t.Images {
+		if im.dwarf == nil {
+			continue
+		}
+		types := map[dwarf.Offset]bool{}
+		r := im.dwarf.Reader()
+		for {
+			e, err := r.Next()
+			if err != nil || e == nil {
+				break
+			}
+			if n, _ := e.Val(dwarf.AttrName).(string); want[n] && e.Tag != dwarf.TagVariable {
+				types[e.Offset] = true
+			}
+		}
+		if len(types) == 0 {
+			continue
+		}
+		r = im.dwarf.Reader()
+		for {
+			e, err := r.Next()
+			if err != nil || e == nil {
+				break
+			}
+			if e.Tag != dwarf.TagVariable {
+				continue
+			}
+			off, _ := e.Val(dwarf.AttrType).(dwarf.Offset)
+			loc, _ := e.Val(dwarf.AttrLocation).([]byte)
+			if !types[off] || len(loc) != 9 || loc[0] != 0x03 {
+				continue
+			}
+			typ, err := im.dwarf.Type(off)
+			if err != nil {
+				continue
+			}
+			name, _ := e.Val(dwarf.AttrName).(string)
+			out = append(out, Var{Name: name, Addr: binary.LittleEndian.Uint64(loc[1:]), Type: typ})
+		}
+	}
+	return out
+}
