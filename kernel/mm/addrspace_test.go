@@ -318,8 +318,13 @@ func TestMapUnmapModel(t *testing.T) {
 					model[va+off] = p
 				}
 			}
-			// Check every page of the span against the model.
-			for p := uint64(0); p < span; p += PageSize {
+			// Check the pages around this call against the model, and
+			// every 25 steps (and at the end) the whole span.
+			lo, hi := va-min(va, PageSize), min(va+size+PageSize, span)
+			if step%25 == 24 || step == 299 {
+				lo, hi = 0, span
+			}
+			for p := lo; p < hi; p += PageSize {
 				got, err := as.Translate(p + 0x10)
 				want, ok := model[p]
 				if !ok {

@@ -1,7 +1,6 @@
 package mm
 
 import (
-	"os"
 	"testing"
 
 	"github.com/burrow-os/burrow/kernel/fdt"
@@ -20,9 +19,8 @@ func TestKernelChecksOnHost(t *testing.T) {
 		{"virt.dtb", Region{Address: 0x40000000, Size: 128 << 20}, Region{Address: 0x46000000, Size: 32 << 20}},
 	}
 	for _, tt := range tests {
-		blob, err := os.ReadFile("../fdt/testdata/" + tt.dtb)
-		require.NoError(t, err)
-		direct := NewDirectMapSlice(make([]byte, tt.ram.Size), tt.ram.Address)
+		blob := boardDTB(t, tt.dtb)
+		direct := NewDirectMapSlice(boardRAM(tt.ram.Size), tt.ram.Address)
 		k, err := NewKernelManager(KernelEnv{DTB: blob, Handover: tt.handover, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}})
 		require.NoError(t, err, "NewKernelManager(%s)", tt.dtb)
 		require.Equal(t, tt.handover.Size/PageSize, k.Stats().Phys.TotalPages, "%s: only the handover region is managed", tt.dtb)
@@ -41,17 +39,16 @@ func TestKernelChecksOnHost(t *testing.T) {
 }
 
 func TestNewKernelManagerErrors(t *testing.T) {
-	blob, err := os.ReadFile("../fdt/testdata/virt.dtb")
-	require.NoError(t, err)
+	blob := virtDTB
 	direct := NewDirectMapSlice(make([]byte, PageSize), 0x40000000)
 	for _, h := range []Region{{}, {Address: 0x1000, Size: PageSize}, {Address: 0x47ff0000, Size: 1 << 20}} {
 		_, err := NewKernelManager(KernelEnv{DTB: blob, Handover: h, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}})
 		require.ErrorIs(t, err, ErrBadArgument, "NewKernelManager(handover %+v)", h)
 	}
-	_, err = NewKernelManager(KernelEnv{DTB: blob[:100]})
+	_, err := NewKernelManager(KernelEnv{DTB: blob[:100]})
 	require.Error(t, err)
 	if archTLB() == nil {
-		_, err = NewKernelManager(KernelEnv{DTB: blob, Handover: Region{Address: 0x46000000, Size: 1 << 20}, Direct: direct})
+		_, err := NewKernelManager(KernelEnv{DTB: blob, Handover: Region{Address: 0x46000000, Size: 1 << 20}, Direct: direct})
 		require.ErrorIs(t, err, ErrBadArgument, "no TLB on the host")
 	}
 }

@@ -1,7 +1,6 @@
 package mm
 
 import (
-	"os"
 	"testing"
 
 	"github.com/burrow-os/burrow/kernel/fdt"
@@ -29,22 +28,20 @@ func (c *recCache) CleanInvalidate(pa, size uint64) {
 
 func loadDTB(t testing.TB, name string) *fdt.Tree {
 	t.Helper()
-	blob, err := os.ReadFile("../fdt/testdata/" + name)
-	require.NoError(t, err)
-	tree, err := fdt.Parse(blob)
+	tree, err := fdt.Parse(boardDTB(t, name))
 	require.NoError(t, err)
 	return tree
 }
 
 // newManager initializes a KernelMemoryManager for a board DTB, with a byte
-// slice as RAM. The slice is as big as the board's RAM, but only the pages
-// the test touches become resident.
+// slice as RAM (boardRAM). The slice is as big as the board's RAM, but only
+// the pages the tests touch become resident.
 func newManager(t testing.TB, dtb, dmaBus string, reserved ...Region) (*KernelMemoryManager, *recCache) {
 	t.Helper()
 	tree := loadDTB(t, dtb)
 	ram, err := tree.Memory()
 	require.NoError(t, err)
-	direct := NewDirectMapSlice(make([]byte, ram[0].Size), ram[0].Address)
+	direct := NewDirectMapSlice(boardRAM(ram[0].Size), ram[0].Address)
 	cache := &recCache{mem: direct}
 	k := &KernelMemoryManager{}
 	require.NoError(t, k.Initialize(Config{Tree: tree, Direct: direct, TLB: nopTLB{}, Cache: cache, Reserved: reserved, DMABus: dmaBus}))
@@ -153,7 +150,7 @@ func TestInitializeErrors(t *testing.T) {
 	err := k.Initialize(Config{Tree: tree, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}})
 	require.ErrorContains(t, err, "not in the direct map")
 	virt := loadDTB(t, "virt.dtb")
-	direct = NewDirectMapSlice(make([]byte, 128<<20), 0x40000000)
+	direct = NewDirectMapSlice(boardRAM(128<<20), 0x40000000)
 	err = k.Initialize(Config{Tree: virt, Direct: direct, TLB: nopTLB{}, Cache: &recCache{mem: direct}, DMABus: "/nope"})
 	require.ErrorContains(t, err, "/nope")
 }
