@@ -50,7 +50,7 @@ func init() {
 		{[]string{"x"}, "EXPR [LEN]", "hex dump of virtual memory (LEN default 64)", cmdX(false)},
 		{[]string{"xp"}, "PADDR [LEN]", "hex dump of physical memory", cmdX(true)},
 		{[]string{"print", "p"}, "NAME", "a variable, typed by DWARF (or by its ELF symbol size)", cmdPrint},
-		{[]string{"walk"}, "VA", "translate VA through TTBR0/TTBR1, every level decoded", cmdWalk},
+		{[]string{"walk"}, "VA [TABLE]", "translate VA through TTBR0/TTBR1 (or the table at PA TABLE), every level decoded", cmdWalk},
 		{[]string{"bt", "backtrace"}, "[N]", "frame-pointer backtrace", cmdBt},
 		{[]string{"threads"}, "", "CPUs as the stub reports them", cmdThreads},
 		{[]string{"thread"}, "ID", "make CPU ID (1 = CPU 0) current", cmdThread},

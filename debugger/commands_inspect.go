@@ -120,14 +120,20 @@ func cmdX(phys bool) func(*Session, []string) (string, any, error) {
 }
 
 func cmdWalk(s *Session, a []string) (string, any, error) {
-	if len(a) != 1 {
+	if len(a) < 1 || len(a) > 2 {
 		return "", nil, errUsage("walk")
 	}
 	va, err := s.Syms.Resolve(a[0])
 	if err != nil {
 		return "", nil, err
 	}
-	tr, err := s.Walk(va)
+	var table uint64
+	if len(a) == 2 {
+		if table, err = s.Syms.Resolve(a[1]); err != nil {
+			return "", nil, err
+		}
+	}
+	tr, err := s.WalkWith(va, table)
 	var fe *mmu.FaultError
 	if err != nil && !errors.As(err, &fe) {
 		return "", nil, err

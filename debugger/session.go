@@ -393,6 +393,13 @@ func (p physReader) ReadPhys(pa uint64, n int) ([]byte, error) { return p.c.Read
 
 // Walk translates va through the current CPU's translation tables.
 func (s *Session) Walk(va uint64) (mmu.Translation, error) {
+	return s.WalkWith(va, 0)
+}
+
+// WalkWith translates va with table as the root for its half (TTBR0 or
+// TTBR1) instead of the CPU's register, when table is not zero: a process
+// that is not running can be walked through its own TTBR0 value.
+func (s *Session) WalkWith(va, table uint64) (mmu.Translation, error) {
 	var r mmu.Regs
 	for _, x := range []struct {
 		name string
@@ -403,6 +410,14 @@ func (s *Session) Walk(va uint64) (mmu.Translation, error) {
 			return mmu.Translation{VA: va}, err
 		}
 		*x.dst = v
+	}
+	if table != 0 {
+		if va>>63 == 0 {
+			r.TTBR0 = table
+			r.TCR &^= 1 << 7 // walk it even if TTBR0 walks are off (EPD0) right now
+		} else {
+			r.TTBR1 = table
+		}
 	}
 	return mmu.Walk(physReader{s.C}, r, va)
 }

@@ -133,7 +133,7 @@ func TestQEMUTUITmux(t *testing.T) {
 	x.waitFor("break 1 at 0x400800a0")
 	x.run("send-keys", "-t", "dbg", "c")
 	screen = x.waitFor("Source fixture.c:59")
-	assert.Contains(t, screen, "=> 0x400800a0 <fib+0>", "disassembly marks the pc")
+	assert.Contains(t, screen, "=>●0x400800a0 <fib+0>", "disassembly marks the pc and the breakpoint")
 	assert.Contains(t, screen, "=>   59  unsigned long fib", "source marks the line")
 	assert.Contains(t, screen, "pc   00000000400800a0*", "the changed pc is flagged")
 

@@ -73,7 +73,9 @@ func newFake() *fake {
 		sn.Disasm = append(sn.Disasm, debugger.Instruction{Addr: a, Text: "nop", Symbol: "fib+" + string(rune('0'+i%10))})
 	}
 	sn.Frames = []debugger.Frame{{PC: 0x40080020, Where: "fib (fixture.c:59)"}, {PC: 0x40080184, Where: "fixture_main+0x134 (fixture.c:79)"}}
-	sn.Breaks = []debugger.Breakpoint{{ID: 1, Kind: rsp.SoftwareBreak, Addr: 0x40080020, Size: 4, Where: "fib (fixture.c:59)"}}
+	sn.Breaks = []debugger.Breakpoint{{ID: 1, Kind: rsp.SoftwareBreak, Addr: 0x40080020, Size: 4, Where: "fib (fixture.c:59)"},
+		{ID: 2, Kind: rsp.HardwareBreak, Addr: 0x40080028, Size: 4, Where: "fib+0x8 (fixture.c:60)"},
+		{ID: 3, Kind: rsp.WriteWatch, Addr: 0x40080030, Size: 8, Where: "counter"}}
 	sn.Mem = []byte("Burrow kernel debugger memory pane\x00\x01\x02")
 	return &fake{snap: sn}
 }

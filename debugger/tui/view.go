@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/burrow-os/burrow/debugger"
+	"github.com/burrow-os/burrow/debugger/rsp"
 )
 
 var (
@@ -199,11 +200,21 @@ func (m Model) disasmLines(n int) []string {
 		}
 	}
 	start := max(0, min(idx-n/3, len(ins)-n))
+	bp := map[uint64]bool{}
+	for _, b := range m.snap.Breaks {
+		if b.Kind == rsp.SoftwareBreak || b.Kind == rsp.HardwareBreak {
+			bp[b.Addr] = true
+		}
+	}
 	var out []string
 	for _, in := range ins[start:min(len(ins), start+n)] {
-		text := fmt.Sprintf("   %#x %-14s %s", in.Addr, "<"+in.Symbol+">", in.Text)
+		mark := " "
+		if bp[in.Addr] {
+			mark = "●" // a breakpoint
+		}
+		text := fmt.Sprintf("  %s%#x %-14s %s", mark, in.Addr, "<"+in.Symbol+">", in.Text)
 		if in.Addr == m.snap.PC {
-			text = styleCurrent.Render(fmt.Sprintf("=> %#x %-14s %s", in.Addr, "<"+in.Symbol+">", in.Text))
+			text = styleCurrent.Render(fmt.Sprintf("=>%s%#x %-14s %s", mark, in.Addr, "<"+in.Symbol+">", in.Text))
 		}
 		out = append(out, text)
 	}
