@@ -4,6 +4,7 @@ import (
 	"debug/dwarf"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/burrow-os/burrow/debugger/sym"
@@ -72,7 +73,8 @@ func enumName(t dwarf.Type, path string, v uint64) string {
 type KThread struct {
 	TID      int    `json:"tid"`
 	State    string `json:"state"`
-	Current  bool   `json:"current"`
+	Current  bool   `json:"current"` // running on the CPU being debugged
+	CPU      int    `json:"cpu"`     // the CPU it is running on, or -1
 	PC       string `json:"pc"` // saved lr: where swtch returns to
 	SP       string `json:"sp"`
 	FP       string `json:"fp"`
@@ -100,10 +102,7 @@ func (s *Session) KThreads() ([]KThread, error) {
 	}
 	elem := arr.Type
 	es := int(elem.Size())
-	var cur uint64
-	if _, cb, err := s.readVar("current", 8); err == nil {
-		cur = leUint(cb)
-	}
+	cur, running := s.runningThreads()
 	var out []KThread
 	for i := 0; (i+1)*es <= len(b); i++ {
 		e := b[i*es : (i+1)*es]
@@ -113,7 +112,11 @@ func (s *Session) KThreads() ([]KThread, error) {
 			continue
 		}
 		tid, _ := field(elem, e, "tid")
-		kt := KThread{TID: int(int32(tid)), State: name, Current: cur == v.Addr+uint64(i*es), regs: map[string]uint64{}}
+		addr := v.Addr + uint64(i*es)
+		kt := KThread{TID: int(int32(tid)), State: name, Current: cur == addr, CPU: -1, regs: map[string]uint64{}}
+		if c, ok := running[addr]; ok {
+			kt.CPU = c
+		}
 		for _, r := range []string{"x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "fp", "lr", "sp"} {
 			kt.regs[r], _ = field(elem, e, "ctx."+r)
 		}
@@ -127,19 +130,65 @@ func (s *Session) KThreads() ([]KThread, error) {
 	return out, nil
 }
 
+// runningThreads finds which thread each CPU runs, from the C core's
+// per-CPU array cpus[] (struct cpu's thread field, ckernel/cpu.h), and the
+// one on the CPU being debugged: the struct cpu its TPIDR_EL1 points at, or
+// by index before the CPU has set TPIDR_EL1. Kernels from before per-CPU
+// state have a global current instead.
+func (s *Session) runningThreads() (cur uint64, running map[uint64]int) {
+	running = map[uint64]int{}
+	v, b, err := s.readVar("cpus", 64<<10)
+	if err != nil {
+		if _, cb, err := s.readVar("current", 8); err == nil {
+			cur = leUint(cb)
+			running[cur] = 0
+		}
+		return cur, running
+	}
+	arr, ok := sym.Underlying(v.Type).(*dwarf.ArrayType)
+	if !ok {
+		return 0, running
+	}
+	es := int(arr.Type.Size())
+	tpidr, _ := s.SysReg("TPIDR_EL1")
+	n, _ := strconv.ParseUint(s.Thread, 16, 64)
+	var byIndex uint64
+	for i := 0; (i+1)*es <= len(b); i++ {
+		th, _ := field(arr.Type, b[i*es:(i+1)*es], "thread")
+		if th == 0 {
+			continue
+		}
+		running[th] = i
+		if v.Addr+uint64(i*es) == tpidr {
+			cur = th
+		}
+		if uint64(i+1) == n {
+			byIndex = th
+		}
+	}
+	if cur == 0 {
+		cur = byIndex
+	}
+	return cur, running
+}
+
 func cmdKThreads(s *Session, a []string) (string, any, error) {
 	ts, err := s.KThreads()
 	if err != nil {
 		return "", nil, err
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "  %-4s %-11s %-18s %-18s %8s %8s  %s\n", "TID", "STATE", "SAVED PC", "SAVED SP", "SWITCHES", "SYSCALLS", "WHERE")
+	fmt.Fprintf(&sb, "  %-4s %-11s %-3s %-18s %-18s %8s %8s  %s\n", "TID", "STATE", "CPU", "SAVED PC", "SAVED SP", "SWITCHES", "SYSCALLS", "WHERE")
 	for _, t := range ts {
 		mark := " "
 		if t.Current {
 			mark = "*"
 		}
-		fmt.Fprintf(&sb, "%s %-4d %-11s %-18s %-18s %8d %8d  %s\n", mark, t.TID, t.State, t.PC, t.SP, t.Switches, t.Syscalls, t.Where)
+		cpu := "-"
+		if t.CPU >= 0 {
+			cpu = fmt.Sprint(t.CPU)
+		}
+		fmt.Fprintf(&sb, "%s %-4d %-11s %-3s %-18s %-18s %8d %8d  %s\n", mark, t.TID, t.State, cpu, t.PC, t.SP, t.Switches, t.Syscalls, t.Where)
 	}
 	return sb.String(), ts, nil
 }
