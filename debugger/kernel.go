@@ -75,7 +75,7 @@ type KThread struct {
 	State    string `json:"state"`
 	Current  bool   `json:"current"` // running on the CPU being debugged
 	CPU      int    `json:"cpu"`     // the CPU it is running on, or -1
-	PC       string `json:"pc"` // saved lr: where swtch returns to
+	PC       string `json:"pc"`      // saved lr: where swtch returns to
 	SP       string `json:"sp"`
 	FP       string `json:"fp"`
 	Where    string `json:"where"`
