@@ -36,6 +36,7 @@ type Client struct {
 	Supported map[string]string
 
 	mu      sync.Mutex
+	noVCont bool    // the stub lacks vCont (older OpenOCD): use c and s
 	target  *Target // cached by Target()
 	thread  string  // thread selected with Hg, "" for none yet
 	physMem bool    // Qqemu.PhyMemMode state
@@ -92,6 +93,13 @@ func (c *Client) Handshake() error {
 			c.Supported[f[:len(f)-1]] = f[len(f)-1:]
 		}
 	}
+	// vCont? lists the actions the stub supports; without c and s,
+	// resume with the older c and s packets.
+	actions, err := c.Exchange("vCont?")
+	if err != nil {
+		return err
+	}
+	c.noVCont = !strings.Contains(actions+";", ";c;") || !strings.Contains(actions+";", ";s;")
 	return nil
 }
 

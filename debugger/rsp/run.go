@@ -78,12 +78,25 @@ func (c *Client) Halted() (Stop, error) {
 }
 
 // Continue resumes every CPU (vCont;c). Call Wait for the stop.
-func (c *Client) Continue() error { return c.resume("vCont;c") }
+func (c *Client) Continue() error {
+	if c.noVCont {
+		return c.resume("c")
+	}
+	return c.resume("vCont;c")
+}
 
 // Step single-steps the given thread only, leaving the other CPUs stopped
-// (vCont;s:tid), and returns the stop.
+// (vCont;s:tid), and returns the stop. Without vCont it selects the
+// thread with Hc and sends s.
 func (c *Client) Step(tid string) (Stop, error) {
-	if err := c.resume("vCont;s:" + tid); err != nil {
+	req := "vCont;s:" + tid
+	if c.noVCont {
+		if err := c.ok("Hc" + tid); err != nil {
+			return Stop{}, err
+		}
+		req = "s"
+	}
+	if err := c.resume(req); err != nil {
 		return Stop{}, err
 	}
 	return c.Wait()

@@ -235,3 +235,31 @@ func TestDroppedConnection(t *testing.T) {
 	assert.True(t, errors.Is(err, rsp.ErrDisconnected), "err = %v, want ErrDisconnected", err)
 	assert.True(t, strings.Contains(err.Error(), "connection"), "message %q names the connection", err)
 }
+
+// TestNoVCont: a stub without vCont (older OpenOCD) is resumed with c, and
+// stepped with Hc and s.
+func TestNoVCont(t *testing.T) {
+	stub := &rsptest.Stub{T: rsp.Transcript{
+		{Dir: '>', Payload: "qSupported:swbreak+;hwbreak+;vContSupported+;xmlRegisters=aarch64"},
+		{Dir: '<', Payload: "PacketSize=4000;qXfer:features:read+"},
+		{Dir: '>', Payload: "vCont?"},
+		{Dir: '<', Payload: ""},
+		{Dir: '>', Payload: "c"},
+		{Dir: '<', Payload: "T05thread:01;"},
+		{Dir: '>', Payload: "Hc1"},
+		{Dir: '<', Payload: "OK"},
+		{Dir: '>', Payload: "s"},
+		{Dir: '<', Payload: "S05"},
+	}}
+	c := rsp.New(stub.Start())
+	require.NoError(t, c.Handshake())
+	require.NoError(t, c.Continue())
+	st, err := c.Wait()
+	require.NoError(t, err)
+	assert.Equal(t, "01", st.Thread)
+	st, err = c.Step("1")
+	require.NoError(t, err)
+	assert.Equal(t, 5, st.Signal)
+	c.Close()
+	assert.NoError(t, stub.Err())
+}
