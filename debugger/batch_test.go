@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -221,6 +223,20 @@ func TestAttachErrors(t *testing.T) {
 	_, err := Attach("127.0.0.1:1", []string{fixtureELF}, time.Second)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cannot reach the GDB stub at 127.0.0.1:1")
+
+	// Something that is not a GDB stub: it accepts and says nothing.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			defer c.Close()
+			io.Copy(io.Discard, c)
+		}
+	}()
+	_, err = Attach(ln.Addr().String(), []string{fixtureELF}, 300*time.Millisecond)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "did not answer as a GDB stub")
 
 	bad := t.TempDir() + "/bad.elf"
 	require.NoError(t, os.WriteFile(bad, []byte("not an elf"), 0o644))

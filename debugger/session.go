@@ -68,7 +68,7 @@ func Attach(addr string, elfs []string, timeout time.Duration) (*Session, error)
 	s, err := NewSession(c, syms)
 	if err != nil {
 		c.Close()
-		return nil, err
+		return nil, fmt.Errorf("debugger: %s did not answer as a GDB stub: %w", addr, err)
 	}
 	return s, nil
 }
