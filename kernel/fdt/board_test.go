@@ -1,7 +1,6 @@
 package fdt
 
 import (
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,9 +13,7 @@ import (
 //	qemu-system-aarch64 -machine virt,dumpdtb=virt.dtb -cpu cortex-a72 -nic none
 func loadTree(t testing.TB, name string) *Tree {
 	t.Helper()
-	blob, err := os.ReadFile("testdata/" + name)
-	require.NoError(t, err)
-	tree, err := Parse(blob)
+	tree, err := Parse(readDTB(t, name))
 	require.NoError(t, err, "Parse(%s)", name)
 	return tree
 }
@@ -205,8 +202,7 @@ func TestBoardLookups(t *testing.T) {
 // BenchmarkParseRaspi4b measures parsing the whole raspi4b DTB, as the
 // kernel does once at boot.
 func BenchmarkParseRaspi4b(b *testing.B) {
-	blob, err := os.ReadFile("testdata/raspi4b.dtb")
-	require.NoError(b, err)
+	blob := readDTB(b, "raspi4b.dtb")
 	b.SetBytes(int64(len(blob)))
 	for b.Loop() {
 		if _, err := Parse(blob); err != nil {

@@ -2,7 +2,6 @@ package fdt
 
 import (
 	"encoding/binary"
-	"os"
 	"testing"
 )
 
@@ -17,11 +16,7 @@ import (
 // stall, so keep it short.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"raspi4b.dtb", "virt.dtb"} {
-		blob, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(trimPadding(blob))
+		f.Add(trimPadding(readDTB(f, name)))
 	}
 	f.Add(buildDTB(smallTree()))
 	f.Add(buildDTB(node("", nil)))

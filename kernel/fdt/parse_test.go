@@ -3,7 +3,6 @@ package fdt
 import (
 	"encoding/binary"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -116,8 +115,7 @@ func patchTail(b []byte, toks ...uint32) []byte {
 // Cutting the raspi4b structure block anywhere must give an error, never a
 // panic or a partial tree.
 func TestParseTruncatedStructBlock(t *testing.T) {
-	blob, err := os.ReadFile("testdata/raspi4b.dtb")
-	require.NoError(t, err)
+	blob := readDTB(t, "raspi4b.dtb")
 	size := int(binary.BigEndian.Uint32(blob[36:]))
 	for cut := 0; cut < size; cut += 37 {
 		b := clone(blob)
