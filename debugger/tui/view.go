@@ -94,7 +94,7 @@ func computeLayout(w, h int) layout {
 	case w >= 160:
 		l.rightW = 78
 	case w >= 100:
-		l.rightW = 46
+		l.rightW = 48
 	default:
 		l.rightW = 28 // one register a line
 	}
@@ -247,7 +247,7 @@ func (m Model) regLines(w int) []string {
 		order = append(order, fmt.Sprintf("x%d", i))
 	}
 	var out []string
-	if w < 44 {
+	if w < 46 {
 		for _, n := range order {
 			if n == "cpsr" {
 				out = append(out, cell(n), "     "+m.snap.EL)
