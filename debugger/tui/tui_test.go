@@ -135,6 +135,7 @@ func TestGoldenViews(t *testing.T) {
 		keys []string
 	}{
 		{"stopped-80x24", 80, 24, nil},
+		{"stopped-120x40", 120, 40, nil},
 		{"stopped-200x50", 200, 50, nil},
 		{"memory-200x50", 200, 50, []string{"tab", "tab"}},
 		{"help-80x24", 80, 24, []string{"?"}},
