@@ -45,7 +45,7 @@ type Options struct {
 func Full() Options {
 	return Options{
 		Config: llama.Config{Dim: 64, HiddenDim: 128, Layers: 2, Heads: 4, KVHeads: 2, SeqLen: 32},
-		Steps:  1500, Batch: 64, LR: 3e-3, Decay: 0.01, Seed: 1, Holdout: 0.2, Shards: 4, LogEach: 100, EMA: 0.995,
+		Steps:  1500, Batch: 64, LR: 3e-3, Decay: 0.01, Seed: 1, Holdout: 0.2, Shards: 4, LogEach: 100, Tau: 0.1,
 	}
 }
 
