@@ -431,6 +431,9 @@ func (s *Session) ReadMemory(addr uint64, n int) ([]byte, error) {
 	b, err := s.C.ReadMemory(addr, n)
 	var se *rsp.StubError
 	if errors.As(err, &se) {
+		if sctlr, rerr := s.SysReg("SCTLR_EL1"); rerr == nil && sctlr&1 == 0 {
+			return b, fmt.Errorf("debugger: cannot read %#x (%s): the MMU is off on CPU %s, so addresses are physical; the kernel's virtual addresses work once it has turned the MMU on", addr, strings.TrimSpace(s.Where(addr)), s.Thread)
+		}
 		return b, fmt.Errorf("debugger: cannot read %#x (%s): the address is not mapped on CPU %s, or not memory", addr, strings.TrimSpace(s.Where(addr)), s.Thread)
 	}
 	return b, err
