@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"sync"
+
 	"github.com/burrow-os/burrow/ai/constrain"
 	"github.com/burrow-os/burrow/ai/llama"
 	"github.com/burrow-os/burrow/ai/policy"
@@ -8,19 +10,21 @@ import (
 )
 
 // LM is the language-model Decider: greedy decoding constrained to the
-// question's actions, so every answer parses. One LM serves one inference
-// goroutine at a time (it owns a KV cache); give each worker its own, or
-// use one worker.
+// question's actions, so every answer parses. It is safe for concurrent
+// use: each decision takes a KV cache from a free list (one per
+// inference goroutine in steady state).
 type LM struct {
 	Model     *llama.Model
 	Tokenizer *tokenizer.Tokenizer
-	state     *llama.State
 	grammars  [policy.NumAsks]*constrain.Grammar
+
+	mu   sync.Mutex     // guards free
+	free []*llama.State // idle KV caches
 }
 
 // NewLM wraps a model and its tokenizer.
 func NewLM(m *llama.Model, tok *tokenizer.Tokenizer) *LM {
-	lm := &LM{Model: m, Tokenizer: tok, state: llama.NewState(m)}
+	lm := &LM{Model: m, Tokenizer: tok, free: []*llama.State{llama.NewState(m)}}
 	for a := range lm.grammars {
 		var alts []string
 		for _, s := range policy.Actions[a] {
@@ -38,7 +42,20 @@ func (lm *LM) Decide(s policy.Situation) (policy.Action, error) {
 }
 
 func (lm *LM) decide(s policy.Situation, prompt []int) (policy.Action, []int, error) {
-	out, toks, err := constrain.Decode(lm.state, lm.Tokenizer, lm.grammars[s.Ask], prompt, &llama.Sampler{})
+	lm.mu.Lock()
+	var st *llama.State
+	if n := len(lm.free); n > 0 {
+		st, lm.free = lm.free[n-1], lm.free[:n-1]
+	} else {
+		st = llama.NewState(lm.Model)
+	}
+	lm.mu.Unlock()
+	defer func() {
+		lm.mu.Lock()
+		lm.free = append(lm.free, st)
+		lm.mu.Unlock()
+	}()
+	out, toks, err := constrain.Decode(st, lm.Tokenizer, lm.grammars[s.Ask], prompt, &llama.Sampler{})
 	if err != nil {
 		return policy.Action{}, toks, err
 	}
@@ -46,8 +63,16 @@ func (lm *LM) decide(s policy.Situation, prompt []int) (policy.Action, []int, er
 	return a, toks, err
 }
 
-// Bytes returns the memory the LM holds: weights, KV cache and buffers.
-func (lm *LM) Bytes() int { return lm.Model.Bytes() + lm.state.Bytes() }
+// Bytes returns the memory the LM holds: weights, KV caches and buffers.
+func (lm *LM) Bytes() int {
+	lm.mu.Lock()
+	defer lm.mu.Unlock()
+	n := lm.Model.Bytes()
+	for _, st := range lm.free {
+		n += st.Bytes()
+	}
+	return n
+}
 
 // WithLM puts the result of loading a model into opt: the LM when err is
 // nil, otherwise no model and err as the reason the engine logs once.

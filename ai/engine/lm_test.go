@@ -76,3 +76,34 @@ func TestDemo(t *testing.T) {
 	rules := New(Options{Stats: &fakeStats{total: gib, free: gib}})
 	require.Equal(t, "ai: demo decision gc=100 (rule; no model)", rules.Demo(DemoSituation, time.Second))
 }
+
+// TestLMConcurrent runs one LM from several inference goroutines (run
+// with -race): each decision gets its own KV cache.
+func TestLMConcurrent(t *testing.T) {
+	m, tok, err := model.Load()
+	require.NoError(t, err)
+	st := &fakeStats{total: gib, free: gib}
+	e := New(WithLM(Options{Stats: st, Workers: 3, QueueLen: 64}, m, tok, nil))
+	defer e.Close()
+	lm := NewLM(m, tok)
+	want := map[string]policy.Action{} // situation text -> single-threaded answer
+	r := policy.NewRand(3)
+	for i := 0; i < 24; i++ {
+		cs := ConfigSituation{Ask: policy.AskSched, Task: policy.TaskLevels[r.Intn(4)],
+			Burst: time.Duration(r.Intn(80)) * time.Millisecond, Nice: r.Intn(3) - 1}
+		s := Assemble(st).Situation(cs)
+		a, err := lm.Decide(s)
+		require.NoError(t, err)
+		want[s.Text()] = a
+		e.MakeConfigurationDecision(cs)
+	}
+	eventually(t, "all answers", func() bool {
+		c := e.Snapshot().Counters
+		return c.ModelAnswers+c.Errors == c.Queued
+	})
+	require.NotEmpty(t, e.Log())
+	for _, l := range e.Log() {
+		require.Empty(t, l.Err)
+		require.Equal(t, want[l.Situation], l.Model, "answer to %s", l.Situation)
+	}
+}
