@@ -171,6 +171,12 @@ func (s *Session) Resume() error {
 	if err := s.stepOverBreaks(); err != nil {
 		return err
 	}
+	// A stop by a signal other than SIGTRAP and SIGINT (a user-mode
+	// target, such as Go's SIGURG preemption under qemu-aarch64) hands the
+	// signal on; QEMU's system-mode stub only ever reports those two.
+	if sig := s.Last.Signal; sig != 0 && sig != 2 && sig != 5 && !s.Last.Exited {
+		return s.C.ContinueSignal(sig, s.Thread)
+	}
 	return s.C.Continue()
 }
 

@@ -85,6 +85,19 @@ func (c *Client) Continue() error {
 	return c.resume("vCont;c")
 }
 
+// ContinueSignal resumes every CPU, delivering signal sig to thread tid
+// first (vCont;Csig:tid;c): a user-mode target stopped by a signal gets
+// it, as it would without a debugger.
+func (c *Client) ContinueSignal(sig int, tid string) error {
+	if c.noVCont {
+		if err := c.ok("Hc" + tid); err != nil {
+			return err
+		}
+		return c.resume(fmt.Sprintf("C%02x", sig))
+	}
+	return c.resume(fmt.Sprintf("vCont;C%02x:%s;c", sig, tid))
+}
+
 // Step single-steps the given thread only, leaving the other CPUs stopped
 // (vCont;s:tid), and returns the stop. Without vCont it selects the
 // thread with Hc and sends s.
