@@ -78,6 +78,22 @@ func (x tmux) waitGone(s string) {
 	x.t.Fatalf("the TUI kept showing %q", s)
 }
 
+// settled waits until the pane shows a whole frame of h lines ending in
+// the key hint (tmux may be captured in the middle of a redraw).
+func (x tmux) settled(h int) string {
+	x.t.Helper()
+	var screen string
+	for i := 0; i < 100; i++ {
+		screen = x.capture()
+		lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
+		if len(lines) == h && strings.HasPrefix(lines[h-1], "c continue") {
+			return screen
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return screen
+}
+
 func checkSize(t *testing.T, screen string, w, h int) {
 	t.Helper()
 	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
@@ -116,7 +132,8 @@ func TestQEMUTUITmux(t *testing.T) {
 
 	// The status line names the stop once the first snapshot is in, and
 	// the TUI is reading keys by then.
-	screen := x.waitFor("CPU 1 at 0x40080000 _start")
+	x.waitFor("CPU 1 at 0x40080000 _start")
+	screen := x.settled(24)
 	checkSize(t, screen, 80, 24)
 	assert.Contains(t, screen, "Registers")
 	// Keys typed while the program starts up can be lost; open the
@@ -149,7 +166,8 @@ func TestQEMUTUITmux(t *testing.T) {
 	assert.NotEqual(t, before, after, "step moved to another source line:\n%s", screen)
 
 	x.run("resize-window", "-t", "dbg", "-x", "200", "-y", "50")
-	screen = x.waitFor("TTBR1_EL1") // the system registers fit at 200x50
+	x.waitFor("TTBR1_EL1") // the system registers fit at 200x50
+	screen = x.settled(50)
 	checkSize(t, screen, 200, 50)
 	assert.Contains(t, screen, "SCTLR_EL1  0000000000c5183d MMU on")
 

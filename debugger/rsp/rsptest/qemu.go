@@ -6,21 +6,24 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/burrow-os/burrow/qemu"
 )
 
-// StartQEMU boots kernel halted (-S) on QEMU virt with a cortex-a72 and
-// two CPUs, its gdbstub on a Unix socket in t.TempDir, and returns the
-// socket path. QEMU is killed when the test ends. Callers must have
-// checked testenv.NeedQEMU.
-func StartQEMU(t testing.TB, kernel string, extra ...string) string {
+// StartQEMU boots kernel halted (-S) on QEMU's virt board (cortex-a72)
+// with two CPUs, through the qemu package, with its gdbstub on a Unix
+// socket in t.TempDir, and returns the socket path. QEMU is killed when
+// the test ends. Callers must have checked testenv.NeedQEMU.
+func StartQEMU(t testing.TB, kernel string) string {
 	t.Helper()
 	sock := filepath.Join(t.TempDir(), "gdb.sock")
-	args := append([]string{"-M", "virt", "-cpu", "cortex-a72", "-smp", "2", "-m", "256M",
-		"-display", "none", "-nic", "none", "-monitor", "none", "-serial", "null", "-kernel", kernel,
-		"-chardev", "socket,id=gdb0,path=" + sock + ",server=on,wait=off",
-		"-gdb", "chardev:gdb0", "-S"}, extra...)
-	cmd := exec.Command("qemu-system-aarch64", args...)
-	cmd.Stderr = os.Stderr
+	cfg := qemu.Config{Board: "virt", Kernel: kernel, GDBSocket: sock, Halted: true, Extra: []string{"-smp", "2"}}
+	args, err := cfg.Args(false)
+	if err != nil {
+		t.Fatalf("QEMU arguments: %v", err)
+	}
+	cmd := exec.Command(qemu.DefaultQEMU, args...)
+	cmd.Stderr = os.Stderr // the console (stdout) is not needed
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting QEMU: %v", err)
 	}
