@@ -56,6 +56,13 @@ static u64 attrs(int prot) {
 
 void vm_init(void) {
 	vm_ttbr0 = palloc_alloc(1);
+	// Every kernel L0 slot (VA 2^47 and up: indexes 256-511) gets its L1
+	// table now, so the L0 table never changes again: the Go memory manager
+	// adopts this table (kernel/mm AdoptVM) and C and Go never race to fill
+	// the same slot. Costs 1 MiB.
+	u64 *l0 = PHYS_TO_VIRT(vm_ttbr0);
+	for (int i = 256; i < 512; i++)
+		l0[i] = palloc_alloc(1) | PTE_TABLE | PTE_VALID;
 	write_sysreg(ttbr0_el1, vm_ttbr0);
 	write_sysreg(tcr_el1, read_sysreg(tcr_el1) & ~(1UL << 7)); // EPD0 = 0: walk TTBR0 again
 	isb();

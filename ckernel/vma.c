@@ -79,7 +79,7 @@ static bool insert(u64 start, u64 end, int prot) {
 
 static bool range_ok(u64 addr, u64 len) {
 	return len && !(addr & (PAGE_SIZE - 1)) && addr >= KREGION_BASE && addr + len <= KREGION_END &&
-	       addr + len > addr;
+	       addr + len > addr && (addr + len <= GO_MM_BASE || addr >= GO_MM_END);
 }
 
 long vma_map(u64 addr, u64 len, int prot) {

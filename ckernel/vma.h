@@ -11,6 +11,11 @@
 #define MMAP_END 0x0000ff0000000000UL
 #define KREGION_BASE 0x0000800000000000UL
 #define KREGION_END 0x0001000000000000UL
+// The Go memory manager's own window (kernel/mm DMABase, 2^47 + 2^40, for
+// 1 TiB): DMA buffers and its MMU checks. The C core never maps there, so the
+// two sides never edit the same page tables.
+#define GO_MM_BASE 0x0000810000000000UL
+#define GO_MM_END 0x0000820000000000UL
 
 // vma_map creates an area of len bytes with prot (VM_*) at addr, replacing
 // whatever was there (MAP_FIXED semantics); its pages start uncommitted.

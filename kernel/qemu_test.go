@@ -107,3 +107,29 @@ func TestQEMUDeterministic(t *testing.T) {
 	require.NotEmpty(t, first)
 	assert.Equal(t, first, second, "two runs with seed=42 under icount")
 }
+
+// TestQEMUMemoryManager brings up kernel/mm at EL1 on the machine's own
+// device tree and hand-over region, adopting the C core's live kernel page
+// tables, and runs its checks, including ones the real MMU must agree with.
+func TestQEMUMemoryManager(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	for _, board := range []string{"raspi4b", "virt"} {
+		t.Run(board, func(t *testing.T) {
+			t.Parallel()
+			res := bootGo(t, board, "test=mm")
+			console := strings.Join(res.Lines, "\n")
+			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+			results := res.Find("result")
+			require.GreaterOrEqual(t, len(results), 10, "checks reported; console:\n%s", console)
+			names := map[string]bool{}
+			for _, r := range results {
+				names[r.Get("name")] = true
+				assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
+			}
+			for _, want := range []string{"mm-init", "mm-mmu-two-aliases", "mm-mmu-unmap-faults", "mm-mmu-dma-buffer"} {
+				assert.True(t, names[want], "check %s ran", want)
+			}
+			assert.NotEmpty(t, res.Find("bench"))
+		})
+	}
+}

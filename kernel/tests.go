@@ -26,6 +26,8 @@ func runTest(name string) {
 		m["boom"] = 1
 	case "bench":
 		benchmarks(r)
+	case "mm":
+		pass = memoryTests(r)
 	default:
 		r.Report("result", "name", name, "status", "fail", "detail", "no such test")
 		pass = false

@@ -82,7 +82,7 @@ $(BUILD)/bcm2711-rpi-4-b.dtb: $(DTB)
 # In-kernel Go package tests: each package's `go test -c` binary becomes
 # the payload of its own image, linked from the same C objects (and the
 # same symbol table, whose text the payload does not move).
-KTEST_PKGS := gotest selftest mm
+KTEST_PKGS := gotest selftest mm fdt
 KTEST_IMGS := $(KTEST_PKGS:%=$(BUILD)/ktest/%.img)
 ktest_dir = $(if $(filter gotest,$(1)),ktest/gotest,$(1))
 KOBJS_CORE := $(filter-out $(KOBJ)/payload.S.o,$(KOBJS))

@@ -11,25 +11,32 @@ import (
 func WaitIRQ(wait func() error, raise func()) error {
 	woke := make(chan error, 1)
 	go func() { woke <- wait() }()
-	// Others still run: count to a number a blocked scheduler never reaches.
+	// Others still run: count to a number a blocked scheduler never
+	// reaches. The sleeps are long enough to leave the CPU to the waiter
+	// (a timer that has already expired would run this goroutine again
+	// first, and starve the waiter on one CPU).
 	progress := make(chan int)
 	go func() {
 		n := 0
-		for i := 0; i < 1000; i++ {
-			time.Sleep(time.Microsecond)
+		for i := 0; i < 100; i++ {
+			time.Sleep(100 * time.Microsecond)
 			n++
 		}
 		progress <- n
 	}()
 	select {
 	case n := <-progress:
-		if n != 1000 {
-			return errorf("the other goroutine counted %d, want 1000", n)
+		if n != 100 {
+			return errorf("the other goroutine counted %d, want 100", n)
 		}
-	case err := <-woke:
-		return errorf("WaitIRQ returned %v before the interrupt was raised", err)
 	case <-time.After(10 * time.Second):
 		return errorf("goroutines stalled while one waited for an interrupt")
+	}
+	// The waiter had a hundred chances to run by now: it must still wait.
+	select {
+	case err := <-woke:
+		return errorf("WaitIRQ returned %v before the interrupt was raised", err)
+	default:
 	}
 	raise()
 	select {

@@ -1,0 +1,64 @@
+//go:build linux && arm64
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/burrow-os/burrow/kernel/core"
+	"github.com/burrow-os/burrow/kernel/fdt"
+	"github.com/burrow-os/burrow/kernel/ktest"
+	"github.com/burrow-os/burrow/kernel/mm"
+)
+
+// memoryTests brings up the Go memory manager on the real machine, as the
+// kernel will at boot: the device tree the machine booted with, the RAM the
+// C core hands over, and the C core's live kernel page tables. Then it runs
+// the manager's in-kernel checks (the buddy allocator, page tables read by
+// the real MMU, DMA buffers) and its benchmarks, in instructions per op.
+func memoryTests(r *ktest.Reporter) bool {
+	dtb, err := core.DeviceTree()
+	if err != nil {
+		r.Result("mm-init", err)
+		return false
+	}
+	h, err := core.PhysHandover()
+	if err != nil {
+		r.Result("mm-init", err)
+		return false
+	}
+	k, err := mm.NewKernelManager(mm.KernelEnv{DTB: dtb,
+		Handover:   mm.Region{Address: h.Base, Size: h.Size},
+		KernelRoot: mm.TTBRBaddr(mm.ReadTTBR0())}) // adopt the live kernel tables
+	r.Result("mm-init", err)
+	if err != nil {
+		return false
+	}
+	tree, err := fdt.Parse(dtb)
+	if err != nil {
+		r.Result("fdt-parse", err)
+		return false
+	}
+	pass := true
+	for _, c := range append(mm.KernelChecks(k, tree), mm.MMUChecks(k)...) {
+		err := c.Run()
+		r.Result(c.Name, err)
+		pass = pass && err == nil
+	}
+	benches, err := mm.KernelBenchmarks(k)
+	if err != nil {
+		r.Result("mm-benchmarks", err)
+		return false
+	}
+	s, _ := core.ReadStats()
+	clock := virtualClock(s.CounterFreq)
+	const n = 20000
+	for _, b := range benches {
+		start := clock()
+		b.Run(n)
+		per := float64(clock()-start) / n
+		fmt.Printf("%-40s %10.1f insns/op\n", b.Name, per)
+		r.Report("bench", "name", b.Name, "insns_per_op", fmt.Sprintf("%.1f", per))
+	}
+	return pass
+}
