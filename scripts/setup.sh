@@ -73,6 +73,8 @@ command -v mcopy >/dev/null || pkgs+=(mtools)
 command -v mkfs.vfat >/dev/null || pkgs+=(dosfstools)
 command -v tmux >/dev/null || pkgs+=(tmux)
 command -v cpio >/dev/null || pkgs+=(cpio)
+command -v qemu-aarch64 >/dev/null || pkgs+=(qemu-user) # the debugger's user-mode test
+command -v gzip >/dev/null || pkgs+=(gzip)
 [ ${#pkgs[@]} -eq 0 ] || apt_install "${pkgs[@]}"
 
 # QEMU 10 from bookworm-backports: bookworm's own 7.2 has no raspi4b.
