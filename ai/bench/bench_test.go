@@ -138,8 +138,9 @@ func TestAgreesWithC(t *testing.T) {
 }
 
 // BenchmarkThroughput reports single-thread tokens per second of the Go
-// engine and of forward.c (gcc -O3) on the same checkpoint in the same
-// run, and their ratio.
+// engine (with its assembly kernels, and pure Go as on arm64 today) and of
+// forward.c (gcc -O3) on the same checkpoint in the same run, and their
+// ratio.
 func BenchmarkThroughput(b *testing.B) {
 	for _, tc := range []struct {
 		name string
@@ -153,22 +154,27 @@ func BenchmarkThroughput(b *testing.B) {
 		for _, version := range []int{0, 2} {
 			name := map[int]string{0: "f32", 2: "int8"}[version]
 			path, m := checkpoint(b, base, version)
-			b.Run(tc.name+"/"+name, func(b *testing.B) {
-				runtime.GC()
-				b.ResetTimer()
-				start := time.Now()
-				for i := 0; i < b.N; i++ {
-					runGo(b, m, tc.n)
-				}
-				goDur := time.Since(start)
-				b.StopTimer()
-				_, cDur := runC(b, path, tc.n, b.N)
-				tokens := float64(tc.n * b.N)
-				goRate, cRate := tokens/goDur.Seconds(), tokens/cDur.Seconds()
-				b.ReportMetric(goRate, "go-tok/s")
-				b.ReportMetric(cRate, "c-tok/s")
-				b.ReportMetric(goRate/cRate, "go/c")
-			})
+			for _, asm := range []bool{true, false} {
+				kern := map[bool]string{true: "asm", false: "purego"}[asm]
+				b.Run(tc.name+"/"+name+"/"+kern, func(b *testing.B) {
+					prev := llama.UseAssembly(asm)
+					defer llama.UseAssembly(prev)
+					runtime.GC()
+					b.ResetTimer()
+					start := time.Now()
+					for i := 0; i < b.N; i++ {
+						runGo(b, m, tc.n)
+					}
+					goDur := time.Since(start)
+					b.StopTimer()
+					_, cDur := runC(b, path, tc.n, b.N)
+					tokens := float64(tc.n * b.N)
+					goRate, cRate := tokens/goDur.Seconds(), tokens/cDur.Seconds()
+					b.ReportMetric(goRate, "go-tok/s")
+					b.ReportMetric(cRate, "c-tok/s")
+					b.ReportMetric(goRate/cRate, "go/c")
+				})
+			}
 		}
 	}
 }

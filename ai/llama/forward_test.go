@@ -162,8 +162,8 @@ func TestFloatKernelsAgree(t *testing.T) {
 			*dst = append(*dst, append([]float32(nil), l...))
 		}
 	}
-	withFMA(useFMA, func() { run(&asm) })
-	withFMA(false, func() { run(&pure) })
+	withAsmF32(useAsmF32, func() { run(&asm) })
+	withAsmF32(false, func() { run(&pure) })
 	for p := range asm {
 		var big float64
 		for _, v := range pure[p] {

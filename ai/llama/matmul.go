@@ -25,9 +25,9 @@ func dot(a, b []float32) float32 {
 // matVecF32 computes out = W·x for a row-major rows×len(x) float32 W.
 func matVecF32(out, w, x []float32) {
 	n := len(x)
-	if useFMA {
+	if useAsmF32 {
 		for i := range out {
-			out[i] = dotF32AVX2(w[i*n:(i+1)*n], x)
+			out[i] = dotF32Asm(w[i*n:(i+1)*n], x)
 		}
 		return
 	}
@@ -69,8 +69,8 @@ func matVecQ8(out []float32, m *Matrix, x *QVec) {
 		// the result is the same on arm64, which fuses, as on amd64.
 		var val float32
 		switch {
-		case gs == 32 && useAVX2:
-			val = rowQ8x32AVX2(wq, xq, ws, xs)
+		case gs == 32 && useAsmQ8:
+			val = rowQ8x32Asm(wq, xq, ws, xs)
 		case gs == 32:
 			for g := range ws {
 				ival := dot32(wq[g*32:], xq[g*32:])
@@ -99,3 +99,4 @@ func dot32(a, b []int8) int32 {
 	}
 	return s0 + s1 + s2 + s3
 }
+

@@ -30,9 +30,9 @@ func TestDotAgreesWithFloat64(t *testing.T) {
 		if got := dot(a, b); math.Abs(float64(got)-ref) > 1e-5*mag {
 			t.Errorf("dot(n=%d) = %v, want %v within 1e-5 of %v", n, got, ref, mag)
 		}
-		if useFMA {
-			if got := dotF32AVX2(a, b); math.Abs(float64(got)-ref) > 1e-5*mag {
-				t.Errorf("dotF32AVX2(n=%d) = %v, want %v within 1e-5 of %v", n, got, ref, mag)
+		if useAsmF32 {
+			if got := dotF32Asm(a, b); math.Abs(float64(got)-ref) > 1e-5*mag {
+				t.Errorf("dotF32Asm(n=%d) = %v, want %v within 1e-5 of %v", n, got, ref, mag)
 			}
 		}
 	}
@@ -84,9 +84,9 @@ func TestMatVecQ8BitExact(t *testing.T) {
 		want := make([]float32, rows)
 		refMatVecQ8(want, q, &xq)
 		// Every kernel this CPU can run: assembly (when present) and Go.
-		for _, asm := range []bool{useAVX2, false} {
+		for _, asm := range []bool{useAsmQ8, false} {
 			got := make([]float32, rows)
-			withAVX2(asm, func() { matVecQ8(got, q, &xq) })
+			withAsmQ8(asm, func() { matVecQ8(got, q, &xq) })
 			for i := range got {
 				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 					t.Fatalf("matVecQ8(%v, asm=%v)[%d] = %v, want %v bit for bit", shape, asm, i, got[i], want[i])
