@@ -120,8 +120,10 @@ void mmu_build(u64 image_pa, const u64 *ram_base, const u64 *ram_size, int n) {
 
 // tcr_value composes TCR_EL1 (ARM ARM D23.2.142).
 static u64 tcr_value(void) {
-	u64 parange = read_sysreg(id_aa64mmfr0_el1) & 0xf; // D23.2.82
-	return 16UL                 // T0SZ: 48-bit lower half
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1); // D23.2.82
+	u64 parange = mmfr0 & 0xf;
+	u64 asid16 = ((mmfr0 >> 4) & 0xf) == 2 ? 1UL << 36 : 0; // AS: 16-bit ASIDs if the CPU has them
+	return asid16 | 16UL                 // T0SZ: 48-bit lower half
 	       | (1UL << 8) | (1UL << 10) | (3UL << 12) // IRGN0/ORGN0 WB-WA, SH0 inner
 	       | (0UL << 14)          // TG0: 4 KiB
 	       | (16UL << 16)         // T1SZ: 48-bit upper half

@@ -7,6 +7,9 @@
 #include "trap.h"
 #include "types.h"
 
+struct user_regs;
+struct user_trap;
+
 #define MAX_THREADS 64
 #define KSTACK_SIZE (16 * 1024) // per-thread exception stack (SP_EL1)
 #define CSTACK_SIZE (16 * 1024) // per-thread stack for Go-to-C calls
@@ -41,6 +44,12 @@ struct thread {
 	u64 altstack_sp, altstack_size;
 	int altstack_flags;
 	u64 sigcode[65], sigaddr[65]; // why each pending signal was sent
+	// User mode (user.c): while in_user, the thread runs a user program.
+	bool in_user;
+	struct user_regs *user_regs;
+	struct user_trap *user_trap;
+	struct trapframe *user_go; // the Go frame to resume when it traps
+	struct trapframe user_stage; // the user frame, until trap_resume places it
 	// Accounting.
 	u64 switches, syscalls;
 };

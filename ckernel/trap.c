@@ -2,9 +2,11 @@
 //
 // From the Go kernel (EL1t, on SP_EL0): system calls (SVC), page faults on
 // its lazily committed memory, and interrupts, after which the tick may
-// switch threads and pending signals are delivered. From the C core itself
-// (EL1h): interrupts in the idle loop, and faults on Go memory that a system
-// call touches first. Anything else is a bug and ends in a panic report.
+// switch threads and pending signals are delivered. From a user program
+// (EL0): anything at all, which ends its turn and returns to the Go task
+// goroutine that switched to it (user.c). From the C core itself (EL1h):
+// interrupts in the idle loop, and faults on Go memory that a system call
+// touches first. Anything else is a bug and ends in a panic report.
 #include "trap.h"
 #include "arch.h"
 #include "esr.h"
@@ -15,6 +17,7 @@
 #include "syscall.h"
 #include "thread.h"
 #include "timer.h"
+#include "user.h"
 #include "vma.h"
 
 extern char vectors[];
@@ -43,8 +46,8 @@ static bool irq_dispatch(void) {
 	}
 }
 
-// abort handles a data or instruction abort: a first touch of a page of
-// the Go kernel's memory is committed; anything else is a fault. It
+// abort_fixup handles a data or instruction abort: a first touch of a page
+// of the Go kernel's memory is committed; anything else is a fault. It
 // returns false if the access was invalid.
 static bool abort_fixup(struct trapframe *tf, u32 ec) {
 	u32 fsc = (u32)tf->esr & 0x3c;
@@ -55,21 +58,24 @@ static bool abort_fixup(struct trapframe *tf, u32 ec) {
 	return vma_fault(tf->far, write, exec);
 }
 
-// go_trap handles a synchronous exception from Go code.
-static void go_trap(struct trapframe *tf) {
+// go_trap handles a synchronous exception from Go code and returns the
+// frame to resume.
+static struct trapframe *go_trap(struct trapframe *tf) {
 	u32 ec = esr_class(tf->esr);
 	switch (ec) {
 	case EC_SVC64:
+		if (tf->x[8] == SVC_SWITCH_TO_USER)
+			return user_enter(tf);
 		syscall_dispatch(tf);
-		return;
+		return tf;
 	case EC_DABT_CUR:
 	case EC_IABT_CUR:
 		if (abort_fixup(tf, ec))
-			return;
+			return tf;
 		if (signal_has_handler(SIGSEGV)) { // Go turns it into a panic
 			u32 fsc = (u32)tf->esr & 0x3c;
 			signal_send(current->tid, SIGSEGV, fsc == 0x0c ? SEGV_ACCERR : SEGV_MAPERR, tf->far);
-			return;
+			return tf;
 		}
 		panic_trap(tf);
 	default:
@@ -77,28 +83,46 @@ static void go_trap(struct trapframe *tf) {
 	}
 }
 
-void trap_handler(struct trapframe *tf) {
+struct trapframe *trap_handler(struct trapframe *tf) {
 	u64 from = tf->kind & 0xc;
-	switch (tf->kind & 3) {
-	case TRAP_IRQ:
-		if (irq_dispatch() && from == FROM_EL1T)
-			yield(); // preempt the Go thread: its slice is over
-		break;
-	case TRAP_SYNC:
-		if (from == FROM_EL1T) {
-			go_trap(tf);
+	bool resched = false;
+	if ((tf->kind & 3) == TRAP_IRQ)
+		resched = irq_dispatch();
+	if (from == FROM_EL0_64) {
+		// A user program stopped: whatever the reason, its turn ends and
+		// the Go task goroutine decides what happens next.
+		if (!current->in_user)
+			panic_trap(tf);
+		if ((tf->kind & 3) != TRAP_IRQ && (tf->kind & 3) != TRAP_SYNC)
+			panic_trap(tf); // FIQ or SError from EL0: hardware trouble
+		tf = user_exit(tf);
+		from = FROM_EL1T;
+	} else {
+		switch (tf->kind & 3) {
+		case TRAP_IRQ:
 			break;
+		case TRAP_SYNC:
+			if (from == FROM_EL1T) {
+				struct trapframe *next = go_trap(tf);
+				if (next != tf)
+					return next; // into a user program
+				break;
+			}
+			// The C core touching Go memory for the first time (a system
+			// call's buffer) is fine; everything else here is a bug.
+			if (from == FROM_EL1H && esr_class(tf->esr) == EC_DABT_CUR && abort_fixup(tf, EC_DABT_CUR))
+				return tf;
+			panic_trap(tf);
+		default:
+			panic_trap(tf);
 		}
-		// The C core touching Go memory for the first time (a system
-		// call's buffer) is fine; everything else here is a kernel bug.
-		if (from == FROM_EL1H && (esr_class(tf->esr) == EC_DABT_CUR) && abort_fixup(tf, EC_DABT_CUR))
-			return;
-		panic_trap(tf);
-	default:
-		panic_trap(tf);
 	}
-	if (from == FROM_EL1T)
+	if (from == FROM_EL1T) {
+		if (resched)
+			yield(); // preempt the Go thread: its slice is over
 		signal_deliver(tf); // on the way back into Go
+	}
+	return tf;
 }
 
 // vectors.S addresses the frame with the TF_* constants; these checks keep

@@ -44,5 +44,7 @@ struct trapframe {
 };
 
 void trap_init(void);
-void trap_handler(struct trapframe *tf);
+// trap_handler handles the exception saved in tf and returns the frame to
+// resume, which vectors.S restores and erets into.
+struct trapframe *trap_handler(struct trapframe *tf);
 #endif

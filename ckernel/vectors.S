@@ -92,14 +92,15 @@ vectors:
 	vector	15			// FROM_EL0_32 | TRAP_SERROR
 
 // trap_entry_N: undo the vector's scratch push, save the frame, call C,
-// restore, return.
+// and resume the frame trap_handler returns: usually the one just saved,
+// but entering or leaving user mode resumes another (see user.c).
 .macro entry kind
 trap_entry_\kind:
 	ldp	x0, x30, [sp], #16
 	save_frame \kind
 	mov	x0, sp
 	bl	trap_handler
-	b	trap_return
+	b	trap_resume
 .endm
 	entry	0			// FROM_EL1T | TRAP_SYNC
 	entry	1			// FROM_EL1T | TRAP_IRQ
@@ -117,6 +118,24 @@ trap_entry_\kind:
 	entry	13			// FROM_EL0_32 | TRAP_IRQ
 	entry	14			// FROM_EL0_32 | TRAP_FIQ
 	entry	15			// FROM_EL0_32 | TRAP_SERROR
+
+// trap_resume resumes the frame at x0. An EL0 frame comes from user_enter,
+// staged elsewhere because it belongs exactly below the current frame,
+// where trap_handler's own stack was until it returned: copy it there now.
+trap_resume:
+	ldr	x1, [x0, #TF_KIND]
+	and	x1, x1, #0xc
+	cmp	x1, #FROM_EL0_64
+	b.ne	2f
+	sub	x1, sp, #TF_SIZE
+	mov	x2, #TF_SIZE
+1:	ldp	x3, x4, [x0], #16
+	stp	x3, x4, [x1], #16
+	subs	x2, x2, #16
+	b.ne	1b
+	sub	x0, sp, #TF_SIZE
+2:	mov	sp, x0
+	b	trap_return
 
 // trap_return restores the frame at SP and returns from the exception.
 // SP_EL0 is restored for frames that came from EL1t or EL0; for EL1h the

@@ -159,8 +159,13 @@ bool vma_fault(u64 va, bool write, bool exec) {
 		if (vm_lookup(page))
 			return false; // mapped, yet it faulted: a permission fault
 		u64 pa = palloc_alloc(1);
-		if (!pa)
+		if (!pa) {
+			static bool said;
+			if (!said)
+				kprintf("burrow: out of memory: no page to commit at 0x%lx\n", va);
+			said = true;
 			return false;
+		}
 		return vm_map(page, pa, v->prot);
 	}
 	return false;

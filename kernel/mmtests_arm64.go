@@ -11,32 +11,37 @@ import (
 	"github.com/burrow-os/burrow/kernel/mm"
 )
 
+// newMemoryManager brings up kernel/mm as the kernel will at boot: the
+// device tree the machine booted with, the RAM the C core hands over, and
+// the C core's live kernel page tables, which it adopts.
+func newMemoryManager() (*mm.KernelMemoryManager, *fdt.Tree, error) {
+	dtb, err := core.DeviceTree()
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := core.PhysHandover()
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := mm.NewKernelManager(mm.KernelEnv{DTB: dtb,
+		Handover:   mm.Region{Address: h.Base, Size: h.Size},
+		KernelRoot: mm.TTBRBaddr(mm.ReadTTBR0())})
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := fdt.Parse(dtb)
+	return k, tree, err
+}
+
 // memoryTests brings up the Go memory manager on the real machine, as the
 // kernel will at boot: the device tree the machine booted with, the RAM the
 // C core hands over, and the C core's live kernel page tables. Then it runs
 // the manager's in-kernel checks (the buddy allocator, page tables read by
 // the real MMU, DMA buffers) and its benchmarks, in instructions per op.
 func memoryTests(r *ktest.Reporter) bool {
-	dtb, err := core.DeviceTree()
-	if err != nil {
-		r.Result("mm-init", err)
-		return false
-	}
-	h, err := core.PhysHandover()
-	if err != nil {
-		r.Result("mm-init", err)
-		return false
-	}
-	k, err := mm.NewKernelManager(mm.KernelEnv{DTB: dtb,
-		Handover:   mm.Region{Address: h.Base, Size: h.Size},
-		KernelRoot: mm.TTBRBaddr(mm.ReadTTBR0())}) // adopt the live kernel tables
+	k, tree, err := newMemoryManager()
 	r.Result("mm-init", err)
 	if err != nil {
-		return false
-	}
-	tree, err := fdt.Parse(dtb)
-	if err != nil {
-		r.Result("fdt-parse", err)
 		return false
 	}
 	pass := true

@@ -133,3 +133,28 @@ func TestQEMUMemoryManager(t *testing.T) {
 		})
 	}
 }
+
+// TestQEMUUserMode: the Switch model end to end. A Go task enters a user
+// program at EL0 through core.SwitchToUser, and a system call, a page fault
+// (then resumed), the tick, a privileged instruction and a load from kernel
+// memory each return to Go with the program's registers saved.
+func TestQEMUUserMode(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	for _, board := range []string{"raspi4b", "virt"} {
+		t.Run(board, func(t *testing.T) {
+			t.Parallel()
+			res := bootGo(t, board, "test=user")
+			console := strings.Join(res.Lines, "\n")
+			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+			got := map[string]string{}
+			for _, r := range res.Find("result") {
+				got[r.Get("name")] = r.Get("status")
+				assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
+			}
+			for _, want := range []string{"user-svc", "user-fault-and-resume", "user-preempted-by-tick",
+				"user-fp-state", "user-privilege", "user-bad-arguments"} {
+				assert.Equal(t, "pass", got[want], "check %s", want)
+			}
+		})
+	}
+}

@@ -28,6 +28,8 @@ func runTest(name string) {
 		benchmarks(r)
 	case "mm":
 		pass = memoryTests(r)
+	case "user":
+		pass = userTests(r)
 	default:
 		r.Report("result", "name", name, "status", "fail", "detail", "no such test")
 		pass = false

@@ -20,9 +20,10 @@ import (
 
 // boot runs the kernel on a board under icount and semihosting, with the
 // protocol's nonce, and returns the result.
-func boot(t *testing.T, board, kernel, args string) *qemu.Result {
+func boot(t *testing.T, board, kernel, args string, extra ...string) *qemu.Result {
 	t.Helper()
 	res, err := qemu.Run(context.Background(), qemu.Config{
+		Extra:       extra,
 		Board:       board,
 		Kernel:      testenv.Build(t, kernel),
 		Root:        testenv.Root(t),

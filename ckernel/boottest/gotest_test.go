@@ -34,7 +34,9 @@ func TestInKernelGoPackages(t *testing.T) {
 				args = "-test.skip=" + p.skip
 				t.Logf("skipping %s at EL1: %s", p.skip, p.why)
 			}
-			res := boot(t, "virt", img, args)
+			// 2 GiB: kernel/mm's tests model a whole board's RAM in a Go
+			// slice, and the pages they touch must fit beside the heap.
+			res := boot(t, "virt", img, args, "-m", "2G")
 			console := strings.Join(res.Lines, "\n")
 			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
 			results := res.Find("result")
