@@ -13,6 +13,7 @@ struct bootinfo {
 	u64 image_pa;     // where the loader put the image (its header)
 	int nram;         // RAM regions from /memory reg
 	u64 ram_base[MAX_RAM_REGIONS], ram_size[MAX_RAM_REGIONS];
+	u64 initrd_pa, initrd_size; // the initial RAM disk, if /chosen names one
 	bool have_dtb;     // a device tree was found at dtb_pa
 	bool dtb_searched; // ... by searching RAM, not from x0
 };

@@ -55,6 +55,22 @@ static void memory_init(void) {
 	u64 image_end = bootinfo.image_pa + (u64)(_end - _start);
 	palloc_init(bootinfo.ram_base, bootinfo.ram_size, bootinfo.nram, image_end, bootinfo.dtb_pa,
 		    plat.fdt.totalsize, ALIGN_DOWN(ram_total() / 4, 2 * MiB));
+	// An initial RAM disk the loader placed (QEMU -initrd, the Pi firmware's
+	// "initramfs" line) is named in /chosen; keep it for the Go kernel.
+	int chosen = fdt_find_path(&plat.fdt, "/chosen");
+	int len_s, len_e;
+	const u8 *is = fdt_prop(&plat.fdt, chosen, "linux,initrd-start", &len_s);
+	const u8 *ie = fdt_prop(&plat.fdt, chosen, "linux,initrd-end", &len_e);
+	if (is && ie) {
+		u64 start = len_s == 8 ? (u64)fdt_be32(is) << 32 | fdt_be32(is + 4) : fdt_be32(is);
+		u64 end = len_e == 8 ? (u64)fdt_be32(ie) << 32 | fdt_be32(ie + 4) : fdt_be32(ie);
+		if (end > start) {
+			palloc_reserve(start, end - start);
+			bootinfo.initrd_pa = start;
+			bootinfo.initrd_size = end - start;
+			kprintf("initial RAM disk at 0x%lx, %lu KiB\n", start, (end - start) / KiB);
+		}
+	}
 	// /memreserve/ entries: pairs of big-endian u64 (address, size) at
 	// off_mem_rsvmap, ending with a pair of zeros (DT spec 5.3).
 	const u8 *rsv = plat.fdt.base + fdt_be32(plat.fdt.base + 16);

@@ -95,6 +95,14 @@ long services_dispatch(struct trapframe *tf) {
 	}
 	case SVC_NOP:
 		return 0;
+	case SVC_INITRD: {
+		if (!bootinfo.initrd_size)
+			return -ENOENT;
+		u64 *out = (u64 *)a[0];
+		out[0] = (u64)PHYS_TO_VIRT(bootinfo.initrd_pa);
+		out[1] = bootinfo.initrd_size;
+		return 0;
+	}
 	default:
 		return -ENOSYS;
 	}

@@ -14,6 +14,7 @@ enum burrow_svc {
 	SVC_DTB = 0x1007,           // (out *{va, size}) -> 0: the device tree, direct-mapped
 	SVC_NOP = 0x1008,           // () -> 0: the cheapest round trip, for benchmarks
 	SVC_SWITCH_TO_USER = 0x1009, // (regs, ttbr0, out trap) -> 0: run at EL0 until it traps
+	SVC_INITRD = 0x100a,        // (out *{va, size}) -> 0: the initial RAM disk, or -ENOENT
 };
 
 // struct core_stats is what SVC_STATS fills in; kernel/core mirrors it.

@@ -14,6 +14,7 @@ type Config struct {
 	Board  string // a key of Boards: raspi4b, virt or virt-el2
 	Kernel string // build/kernel8.img (raw Image) or build/ckernel.elf (ELF)
 	Append string // kernel command line; Run puts the protocol's nonce= seed= first
+	Initrd string // an initial RAM disk (-initrd): the loader names it in /chosen
 
 	// Root is the top of the Burrow tree, where a board's DTB is looked up.
 	// Empty means $BURROW_ROOT, or else the working directory.
@@ -118,6 +119,9 @@ func (c *Config) Args(interactive bool) ([]string, error) {
 		args = append(args, "-dtb", d)
 	}
 	args = append(args, "-kernel", c.Kernel)
+	if c.Initrd != "" {
+		args = append(args, "-initrd", c.Initrd)
+	}
 	if c.Append != "" {
 		args = append(args, "-append", c.Append)
 	}

@@ -16,3 +16,4 @@ func PhysHandover() (Region, error)               { return Region{}, ErrNotBurro
 func ReadStats() (Stats, error)                   { return Stats{}, ErrNotBurrow }
 func KlogRead(b []byte, from uint64) (int, error) { return 0, ErrNotBurrow }
 func DeviceTree() ([]byte, error)                 { return nil, ErrNotBurrow }
+func InitRD() ([]byte, error)                     { return nil, ErrNotBurrow }

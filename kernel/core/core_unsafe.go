@@ -38,3 +38,14 @@ func DeviceTree() ([]byte, error) {
 	}
 	return unsafe.Slice((*byte)(unsafe.Add(nil, d.VA)), d.Size), nil
 }
+
+// InitRD returns the initial RAM disk the loader placed in memory (QEMU's
+// -initrd, the Pi firmware's initramfs line), read in place through the
+// direct map; syscall.ENOENT if there is none.
+func InitRD() ([]byte, error) {
+	var d struct{ VA, Size uint64 }
+	if _, err := svc0(svcInitRD, uintptr(unsafe.Pointer(&d)), 0, 0); err != nil {
+		return nil, err
+	}
+	return unsafe.Slice((*byte)(unsafe.Add(nil, d.VA)), d.Size), nil
+}

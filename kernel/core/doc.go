@@ -24,6 +24,7 @@ const (
 	svcStats        = 0x1006
 	svcDTB          = 0x1007
 	svcNop          = 0x1008
+	svcInitRD       = 0x100a
 )
 
 // C functions callable through the trampoline, by index: ckernel/cfuncs.h.
