@@ -97,5 +97,8 @@ void *const cfuncs[] = {
 	[CFUNC_NOP] = (void *)c_nop,
 	[CFUNC_LOOP] = (void *)c_call_loop,
 	[CFUNC_IRQ_RAISE] = (void *)c_irq_raise,
+	[CFUNC_PL011_ATTACH] = (void *)c_pl011_attach,
+	[CFUNC_PL011_WRITE] = (void *)c_pl011_write,
+	[CFUNC_PL011_DRAIN] = (void *)c_pl011_drain,
 };
 const u64 cfunc_count = ARRAY_LEN(cfuncs);

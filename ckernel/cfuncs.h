@@ -13,6 +13,9 @@ enum cfunc_index {
 	CFUNC_NOP = 2,   // u64 c_nop(u64 x): returns x, for measuring the call itself
 	CFUNC_LOOP = 3,  // u64 c_call_loop(u64 n): n C-to-C calls of c_nop, the baseline
 	CFUNC_IRQ_RAISE = 4, // u64 c_irq_raise(u64 id): make interrupt id pending (tests)
+	CFUNC_PL011_ATTACH = 5, // u64 c_pl011_attach(u64 pa): the C PL011 driver's registers
+	CFUNC_PL011_WRITE = 6,  // u64 c_pl011_write(u64 buf, u64 len) -> bytes sent
+	CFUNC_PL011_DRAIN = 7,  // u64 c_pl011_drain(u64 buf, u64 cap) -> bytes received
 };
 
 extern void *const cfuncs[];
@@ -20,3 +23,8 @@ extern const u64 cfunc_count;
 
 void *go_alloc_kernel_memory(size_t size);
 void go_free_kernel_memory(void *p);
+
+// drv_pl011.c: the critical (C) PL011 driver.
+u64 c_pl011_attach(u64 pa);
+u64 c_pl011_write(u64 buf, u64 len);
+u64 c_pl011_drain(u64 buf, u64 cap);

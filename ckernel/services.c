@@ -19,27 +19,51 @@
 #include "vma.h"
 
 u64 irq_count;
-static u8 irq_waited[1024]; // a Go driver waits for this interrupt ID
+static u8 irq_waited[1024]; // a Go driver has claimed this interrupt ID
+static u8 irq_fired[1024];  // it fired since its waiter last returned
+static u64 irq_stamp[1024]; // CNTVCT_EL0 when the top half saw it last
 
 void services_poweroff(int status) {
 	kprintf("burrow: power off, status %d\n", status);
 	halt((u32)status);
 }
 
+// services_irq is the top half of a line a Go driver claimed: mask it (the
+// Go bottom half unmasks it when it has served the device), remember that
+// it fired and when, and wake the waiter. The flag means a wakeup that
+// arrives while the goroutine is still busy with the previous one is not
+// lost: its next wait returns at once.
 bool services_irq(u32 id) {
 	if (id >= 1024 || !irq_waited[id])
 		return false;
-	gic_disable(id); // masked until the Go handler asks for the next one
+	irq_stamp[id] = counter_now();
+	gic_disable(id);
+	irq_fired[id] = 1;
 	wakeup(&irq_waited[id], MAX_THREADS);
 	return true;
 }
 
-static long wait_irq(u64 id) {
+// wait_irq serves SVC_WAIT_IRQ. flags:
+//   0                    unmask the line here, then wait (the original call);
+//   WAIT_IRQ_CLAIM       only claim the line and return: the Go driver then
+//                        configures and unmasks it at the GIC itself;
+//   WAIT_IRQ_GO_UNMASKS  wait without touching the GIC: the Go driver has
+//                        unmasked the line after serving the last interrupt.
+static long wait_irq(u64 id, u64 flags) {
 	if (id < 16 || id >= gic_lines() || id == timer_irq())
 		return -EINVAL; // SGIs and the C core's own tick are not for drivers
 	irq_waited[id] = 1;
-	gic_enable((u32)id);
-	return sleep_on(&irq_waited[id], 0); // -EINTR on a signal: Go retries
+	if (flags & WAIT_IRQ_CLAIM)
+		return 0;
+	if (!(flags & WAIT_IRQ_GO_UNMASKS))
+		gic_enable((u32)id);
+	while (!irq_fired[id]) {
+		long r = sleep_on(&irq_waited[id], 0); // -EINTR on a signal: Go retries
+		if (r < 0)
+			return r;
+	}
+	irq_fired[id] = 0;
+	return 0;
 }
 
 long services_dispatch(struct trapframe *tf) {
@@ -60,7 +84,9 @@ long services_dispatch(struct trapframe *tf) {
 		return 0;
 	}
 	case SVC_WAIT_IRQ:
-		return wait_irq(a[0]);
+		return wait_irq(a[0], a[1]);
+	case SVC_IRQ_STAMP:
+		return a[0] < 1024 ? (long)irq_stamp[a[0]] : -EINVAL;
 	case SVC_KLOG_READ:
 		return (long)klog_read((char *)a[0], a[1], a[2]);
 	case SVC_C_FUNC:

@@ -7,7 +7,7 @@ enum burrow_svc {
 	SVC_CONSOLE_WRITE = 0x1000, // (buf, len) -> len: bytes to the console
 	SVC_POWEROFF = 0x1001,      // (status): stop the machine, exit QEMU
 	SVC_PHYS_HANDOVER = 0x1002, // (out *{base, size}) -> 0: RAM the Go kernel manages
-	SVC_WAIT_IRQ = 0x1003,      // (irq) -> 0: unmask irq, block until it fires
+	SVC_WAIT_IRQ = 0x1003,      // (irq, flags) -> 0: unmask irq, block until it fires
 	SVC_KLOG_READ = 0x1004,     // (buf, len, from) -> n: console log bytes from offset from
 	SVC_C_FUNC = 0x1005,        // (index) -> address of a C function for direct calls
 	SVC_STATS = 0x1006,         // (out *struct core_stats, size) -> 0
@@ -15,6 +15,13 @@ enum burrow_svc {
 	SVC_NOP = 0x1008,           // () -> 0: the cheapest round trip, for benchmarks
 	SVC_SWITCH_TO_USER = 0x1009, // (regs, ttbr0, out trap) -> 0: run at EL0 until it traps
 	SVC_INITRD = 0x100a,        // (out *{va, size}) -> 0: the initial RAM disk, or -ENOENT
+	SVC_IRQ_STAMP = 0x1010,     // (irq) -> CNTVCT_EL0 when the top half last saw irq (drivers)
+};
+
+// Flags of SVC_WAIT_IRQ.
+enum {
+	WAIT_IRQ_CLAIM = 1,      // claim the line for the caller and return at once
+	WAIT_IRQ_GO_UNMASKS = 2, // the Go driver unmasks the line; just wait
 };
 
 // struct core_stats is what SVC_STATS fills in; kernel/core mirrors it.
