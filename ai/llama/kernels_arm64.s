@@ -48,3 +48,60 @@ loop:
 done:
 	FMOVS F20, ret+96(FP)
 	RET
+
+// func dotF32Asm(a, b []float32) float32
+//
+// Four 4-lane accumulators (V16-V19) with fused multiply-add (FMLA) over
+// 16 values per iteration, then 4 at a time, then a scalar FMADD tail
+// after the lanes are summed (FADD, FADDP). The order differs from the Go
+// loop's, so it agrees within float32 rounding (1e-5 relative). FADD and
+// FADDP are WORD-encoded (Arm ARM C7.2: FADD .4S 0x4E20D400, FADDP .4S
+// 0x6E20D400, | Rm<<16 | Rn<<5 | Rd; FADDP scalar .2S 0x7E30D800 | Rn<<5 | Rd).
+TEXT ·dotF32Asm(SB), NOSPLIT, $0-52
+	MOVD a_base+0(FP), R0
+	MOVD a_len+8(FP), R2
+	MOVD b_base+24(FP), R1
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+
+loop16:
+	CMP $16, R2
+	BLT loop4
+	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R1), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VFMLA V0.S4, V4.S4, V16.S4
+	VFMLA V1.S4, V5.S4, V17.S4
+	VFMLA V2.S4, V6.S4, V18.S4
+	VFMLA V3.S4, V7.S4, V19.S4
+	SUB $16, R2, R2
+	B loop16
+
+loop4:
+	CMP $4, R2
+	BLT reduce
+	VLD1.P 16(R0), [V0.S4]
+	VLD1.P 16(R1), [V4.S4]
+	VFMLA V0.S4, V4.S4, V16.S4
+	SUB $4, R2, R2
+	B loop4
+
+reduce:
+	WORD $0x4E31D610 // FADD  V16.4S, V16.4S, V17.4S
+	WORD $0x4E33D652 // FADD  V18.4S, V18.4S, V19.4S
+	WORD $0x4E32D610 // FADD  V16.4S, V16.4S, V18.4S
+	WORD $0x6E30D610 // FADDP V16.4S, V16.4S, V16.4S
+	WORD $0x7E30DA14 // FADDP S20, V16.2S
+
+tail:
+	CBZ R2, done
+	FMOVS.P 4(R0), F21
+	FMOVS.P 4(R1), F22
+	FMADDS F22, F20, F21, F20
+	SUB $1, R2, R2
+	B tail
+
+done:
+	FMOVS F20, ret+48(FP)
+	RET
