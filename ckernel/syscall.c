@@ -14,6 +14,7 @@
 #include "signal.h"
 #include "thread.h"
 #include "timer.h"
+#include "trace.h"
 #include "vm.h"
 #include "vma.h"
 
@@ -248,6 +249,7 @@ static long linux_syscall(struct trapframe *tf) {
 void syscall_dispatch(struct trapframe *tf) {
 	current->syscalls++;
 	u64 nr = tf->x[8];
+	trace(nr >= BURROW_SVC_BASE ? TR_SVC : TR_SYSCALL, nr, (u64)current->tid);
 	long r = nr >= BURROW_SVC_BASE ? services_dispatch(tf) : linux_syscall(tf);
 	tf->x[0] = (u64)r;
 }

@@ -17,6 +17,7 @@
 #include "palloc.h"
 #include "panic.h"
 #include "timer.h"
+#include "trace.h"
 
 struct thread threads[MAX_THREADS];
 struct cpu cpus[MAX_CPUS];
@@ -126,6 +127,7 @@ void sched(void) {
 		write_sysreg(tpidr_el0, next->tpidr);
 	}
 	next->switches++;
+	trace(TR_SWITCH, (u64)prev->tid, (u64)next->tid);
 	current = next;
 	swtch(&prev->ctx, &next->ctx);
 	free_zombie();

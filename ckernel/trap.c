@@ -17,6 +17,7 @@
 #include "syscall.h"
 #include "thread.h"
 #include "timer.h"
+#include "trace.h"
 #include "user.h"
 #include "vma.h"
 
@@ -38,6 +39,7 @@ static bool irq_dispatch(void) {
 		if (id >= 1020) // 1020-1023: special IDs, nothing (more) pending
 			return resched;
 		irq_count++;
+		trace(TR_IRQ, id, 0);
 		if (id == timer_irq())
 			resched |= timer_interrupt();
 		else if (!services_irq(id))
@@ -95,6 +97,7 @@ struct trapframe *trap_handler(struct trapframe *tf) {
 			panic_trap(tf);
 		if ((tf->kind & 3) != TRAP_IRQ && (tf->kind & 3) != TRAP_SYNC)
 			panic_trap(tf); // FIQ or SError from EL0: hardware trouble
+		trace(TR_USER, (u64)current->tid, tf->kind & 3);
 		tf = user_exit(tf);
 		from = FROM_EL1T;
 	} else {

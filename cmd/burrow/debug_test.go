@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -47,4 +48,49 @@ func TestQEMUDebugCommand(t *testing.T) {
 	assert.Contains(t, results[1]["data"].(map[string]any)["where"], "kmain")
 	assert.Equal(t, false, results[2]["ok"])
 	assert.Contains(t, results[2]["error"], `unknown symbol "nosuch"`)
+}
+
+// TestQEMUDebugTrace exports the C core's event ring from a running Go
+// kernel: thread switches become slices on the CPU's track, interrupts and
+// system calls instants, in Chrome trace JSON that Perfetto opens.
+func TestQEMUDebugTrace(t *testing.T) {
+	testenv.NeedQEMU(t, "ckernel.elf", "kernel8.img", "burrow.elf")
+	root := testenv.Root(t)
+	bin := filepath.Join(t.TempDir(), "burrow")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/burrow")
+	build.Dir = root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	traceFile := filepath.Join(t.TempDir(), "trace.json")
+	cmd := exec.Command(bin, "debug", "-batch", "-", "-console", filepath.Join(t.TempDir(), "console.log"))
+	cmd.Dir = root
+	cmd.Env = append(cmd.Environ(), "BURROW_ROOT="+root)
+	cmd.Stdin = strings.NewReader("break main.console\ncontinue\ntrace " + traceFile + "\n")
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+
+	raw, err := os.ReadFile(traceFile)
+	require.NoError(t, err)
+	var trace struct {
+		TraceEvents []struct {
+			Name  string `json:"name"`
+			Phase string `json:"ph"`
+		} `json:"traceEvents"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &trace))
+	var switches, irqs, mmaps int
+	for _, e := range trace.TraceEvents {
+		switch {
+		case e.Phase == "B" && strings.HasPrefix(e.Name, "thread "):
+			switches++
+		case strings.HasPrefix(e.Name, "TR_IRQ"):
+			irqs++
+		case e.Name == "TR_SYSCALL 222": // mmap, which the Go runtime calls at start
+			mmaps++
+		}
+	}
+	assert.Positive(t, switches, "thread switches")
+	assert.Positive(t, irqs, "interrupts")
+	assert.Positive(t, mmaps, "mmap system calls")
 }
