@@ -108,7 +108,8 @@ type request struct {
 	at  time.Duration
 }
 
-// Engine is the decision engine. Its methods are safe for concurrent use.
+// Engine is the decision engine, the plan's KernelAIEngine. Its methods are
+// safe for concurrent use.
 type Engine struct {
 	opt   Options
 	queue chan request

@@ -9,4 +9,4 @@ const (
 )
 
 func rowQ8x32Asm(w, x []int8, ws, xs []float32) float32 { panic("unreachable") }
-func dotF32Asm(a, b []float32) float32                { panic("unreachable") }
+func dotF32Asm(a, b []float32) float32                  { panic("unreachable") }

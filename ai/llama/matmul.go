@@ -99,4 +99,3 @@ func dot32(a, b []int8) int32 {
 	}
 	return s0 + s1 + s2 + s3
 }
-
