@@ -18,7 +18,10 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	banner(stats) // what the C core did before us
+	banner(stats)                        // what the C core did before us
+	if err := memoryInit(); err != nil { // kernel/mm over the RAM the C core hands over
+		fmt.Println("memory manager:", err)
+	}
 	if test, ok := ktest.Arg(os.Args, "test"); ok {
 		runTest(test) // test=NAME from the host: run it, report, power off
 	}

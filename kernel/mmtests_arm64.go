@@ -6,32 +6,9 @@ import (
 	"fmt"
 
 	"github.com/burrow-os/burrow/kernel/core"
-	"github.com/burrow-os/burrow/kernel/fdt"
 	"github.com/burrow-os/burrow/kernel/ktest"
 	"github.com/burrow-os/burrow/kernel/mm"
 )
-
-// newMemoryManager brings up kernel/mm as the kernel will at boot: the
-// device tree the machine booted with, the RAM the C core hands over, and
-// the C core's live kernel page tables, which it adopts.
-func newMemoryManager() (*mm.KernelMemoryManager, *fdt.Tree, error) {
-	dtb, err := core.DeviceTree()
-	if err != nil {
-		return nil, nil, err
-	}
-	h, err := core.PhysHandover()
-	if err != nil {
-		return nil, nil, err
-	}
-	k, err := mm.NewKernelManager(mm.KernelEnv{DTB: dtb,
-		Handover:   mm.Region{Address: h.Base, Size: h.Size},
-		KernelRoot: mm.TTBRBaddr(mm.ReadTTBR0())})
-	if err != nil {
-		return nil, nil, err
-	}
-	tree, err := fdt.Parse(dtb)
-	return k, tree, err
-}
 
 // memoryTests brings up the Go memory manager on the real machine, as the
 // kernel will at boot: the device tree the machine booted with, the RAM the
@@ -39,7 +16,7 @@ func newMemoryManager() (*mm.KernelMemoryManager, *fdt.Tree, error) {
 // the manager's in-kernel checks (the buddy allocator, page tables read by
 // the real MMU, DMA buffers) and its benchmarks, in instructions per op.
 func memoryTests(r *ktest.Reporter) bool {
-	k, tree, err := newMemoryManager()
+	k, tree, err := kmm, kfdt, kmmErr
 	r.Result("mm-init", err)
 	if err != nil {
 		return false

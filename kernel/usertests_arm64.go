@@ -91,7 +91,7 @@ func expectTrap(t core.UserTrap, kind, ec uint64) error {
 // a fault, the tick, a privileged instruction) returns to the Go task with
 // the state saved.
 func userTests(r *ktest.Reporter) bool {
-	k, _, err := newMemoryManager()
+	k, err := kmm, kmmErr
 	r.Result("user-init", err)
 	if err != nil {
 		return false
