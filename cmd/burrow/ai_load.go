@@ -13,7 +13,12 @@ import (
 
 // loadDir reads model.bin and tokenizer.bin from dir.
 func loadDir(dir string) (*llama.Model, *tokenizer.Tokenizer, error) {
-	mb, err := os.ReadFile(filepath.Join(dir, "model.bin"))
+	return loadFiles(filepath.Join(dir, "model.bin"), filepath.Join(dir, "tokenizer.bin"))
+}
+
+// loadFiles reads a llama2.c checkpoint and its tokenizer.bin.
+func loadFiles(modelPath, tokPath string) (*llama.Model, *tokenizer.Tokenizer, error) {
+	mb, err := os.ReadFile(modelPath)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -21,7 +26,7 @@ func loadDir(dir string) (*llama.Model, *tokenizer.Tokenizer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	tb, err := os.ReadFile(filepath.Join(dir, "tokenizer.bin"))
+	tb, err := os.ReadFile(tokPath)
 	if err != nil {
 		return nil, nil, err
 	}
