@@ -22,6 +22,7 @@ func main() {
 	if err := memoryInit(); err != nil { // kernel/mm over the RAM the C core hands over
 		fmt.Println("memory manager:", err)
 	}
+	deviceInit() // drivers bound to what the device tree describes; the zero-configuration report
 	if test, ok := ktest.Arg(os.Args, "test"); ok {
 		runTest(test) // test=NAME from the host: run it, report, power off
 	}

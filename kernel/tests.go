@@ -26,6 +26,8 @@ func runTest(name string) {
 		m["boom"] = 1
 	case "bench":
 		benchmarks(r)
+	case "drivers":
+		pass = driverTests(r)
 	case "mm":
 		pass = memoryTests(r)
 	case "user":

@@ -188,3 +188,11 @@ func Console(m *drivers.Manager) io.ReadWriter {
 	}
 	return nil
 }
+
+// GIC returns the bound Go GIC driver, or nil.
+func GIC(m *drivers.Manager) *gic.GIC {
+	if d := m.Find("gic"); d != nil {
+		return d.Driver.(gicDriver).GIC
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/burrow-os/burrow/internal/testenv"
+	"github.com/burrow-os/burrow/qemu"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// bootDrivers boots test=drivers with extra QEMU arguments and typed input.
+func bootDrivers(t *testing.T, board, args string, extra []string, input []qemu.Input) *qemu.Result {
+	t.Helper()
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board: board, Kernel: testenv.Build(t, "kernel8.img"), Root: testenv.Root(t),
+		Append: "semihosting=1 test=drivers " + args, Icount: true, Semihosting: true,
+		Protocol: true, Backstop: 5 * time.Minute, Extra: extra, Input: input,
+	})
+	require.NoError(t, err, "console:\n%s", strings.Join(res.Lines, "\n"))
+	return res
+}
+
+// results maps each check's name to its status, failing the test on any
+// check that failed.
+func results(t *testing.T, res *qemu.Result) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for _, r := range res.Find("result") {
+		got[r.Get("name")] = r.Get("status")
+		if r.Get("status") == "fail" {
+			t.Errorf("%s: %s", r.Get("name"), r.Get("detail"))
+		}
+	}
+	return got
+}
+
+func bench(t *testing.T, res *qemu.Result, name string) map[string]string {
+	t.Helper()
+	for _, r := range res.Find("bench") {
+		if r.Get("name") == name {
+			t.Logf("%s", r)
+			return map[string]string{"raw": r.String()}
+		}
+	}
+	t.Errorf("no bench %s reported", name)
+	return nil
+}
+
+// TestQEMUDriversRaspi4b: on raspi4b the framework binds the GIC, the
+// mailbox, the GPIO and the PL011 from the device tree; characters typed
+// on the serial port reach a Go reader through the receive interrupt; the
+// mailbox answers QEMU's board revision and memory split; GPIO levels read
+// back; disabled and absent devices are reported and skipped.
+func TestQEMUDriversRaspi4b(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	res := bootDrivers(t, "raspi4b", "rx=typed-through-the-ring", nil,
+		[]qemu.Input{{After: "uart-rx: type a line", Text: "typed-through-the-ring\r"}})
+	console := strings.Join(res.Lines, "\n")
+	assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+	got := results(t, res)
+	for _, name := range []string{"probe", "mailbox", "gpio-level", "uart-rx", "irq-latency", "uart-go-vs-c"} {
+		assert.Equal(t, "pass", got[name], "check %s", name)
+	}
+	mb := res.Find("mailbox")
+	require.Len(t, mb, 1)
+	assert.Equal(t, "0xb03115", mb[0].Get("revision"))
+	assert.Equal(t, "0x0", mb[0].Get("arm_base"))
+	assert.Equal(t, "0x3c000000", mb[0].Get("arm_size"))
+	rx := res.Find("uart-rx")
+	require.Len(t, rx, 1)
+	assert.NotEqual(t, "0", rx[0].Get("irqs"), "receive interrupts counted")
+	// The zero-configuration report.
+	for _, want := range []string{
+		"bound    gic      Go /soc/interrupt-controller@40041000",
+		"bound    uart     Go /soc/serial@7e201000",
+		"disabled uart     /soc/serial@7e201400",
+		"absent   rng200   no brcm,bcm2711-rng200 in the device tree: keeping the C core's seeded generator",
+	} {
+		assert.Contains(t, console, want)
+	}
+	bench(t, res, "irq-latency")
+	bench(t, res, "pl011-tx")
+}
