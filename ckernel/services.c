@@ -111,6 +111,9 @@ long services_dispatch(struct trapframe *tf) {
 		s->irqs = irq_count;
 		s->counter_freq = counter_freq();
 		s->entry_counter = bootinfo.entry_count;
+		s->thread_ticks = thread_cpu_ticks(current);
+		s->idle_ticks = thread_cpu_ticks(&threads[0]);
+		s->now = counter_now();
 		return 0;
 	}
 	case SVC_DTB: {

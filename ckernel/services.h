@@ -34,6 +34,9 @@ struct core_stats {
 	u64 irqs;            // interrupts taken
 	u64 counter_freq;
 	u64 entry_counter;   // CNTVCT_EL0 at the C core's first instruction
+	u64 thread_ticks;    // counter ticks the calling thread has run
+	u64 idle_ticks;      // counter ticks CPU 0 has spent idle
+	u64 now;             // CNTVCT_EL0 now
 };
 
 long services_dispatch(struct trapframe *tf);

@@ -45,6 +45,10 @@ int thread_count(void) {
 	return n;
 }
 
+u64 thread_cpu_ticks(struct thread *t) {
+	return t->cpu_ticks + (t == current ? counter_now() - t->run_start : 0);
+}
+
 struct thread *thread_by_tid(int tid) {
 	for (int i = 1; i < MAX_THREADS; i++)
 		if (threads[i].state != T_UNUSED && threads[i].state != T_ZOMBIE && threads[i].tid == tid)
@@ -128,6 +132,10 @@ void sched(void) {
 	}
 	next->switches++;
 	trace(TR_SWITCH, (u64)prev->tid, (u64)next->tid);
+	// Accounting: prev ran from its run_start until now.
+	u64 now = counter_now();
+	prev->cpu_ticks += now - prev->run_start;
+	next->run_start = now;
 	current = next;
 	swtch(&prev->ctx, &next->ctx);
 	free_zombie();

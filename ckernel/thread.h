@@ -50,8 +50,10 @@ struct thread {
 	struct user_trap *user_trap;
 	struct trapframe *user_go; // the Go frame to resume when it traps
 	struct trapframe user_stage; // the user frame, until trap_resume places it
-	// Accounting.
+	// Accounting: for the idle thread, cpu_ticks is this CPU's idle time.
 	u64 switches, syscalls;
+	u64 cpu_ticks;  // counter ticks spent running, up to the last switch
+	u64 run_start;  // counter value when it last started running
 };
 
 extern struct thread threads[MAX_THREADS];
@@ -86,6 +88,8 @@ void thread_idle_loop(void) __attribute__((noreturn));
 // thread_by_tid finds a live thread.
 struct thread *thread_by_tid(int tid);
 int thread_count(void);
+// thread_cpu_ticks returns the counter ticks t has run, including now.
+u64 thread_cpu_ticks(struct thread *t);
 
 // swtch saves the current context in old and resumes new (swtch.S).
 void swtch(struct context *old, struct context *new);

@@ -48,7 +48,7 @@ func TestQEMURuntime(t *testing.T) {
 			assert.NotContains(t, console, "unimplemented syscall")
 			assert.Empty(t, res.Rejected)
 			want := []string{"goroutines", "select-timers", "sleep", "ticker", "gc-returns-memory",
-				"maps", "defer-recover", "stack", "wait-irq", "load", "no-unimplemented-syscalls"}
+				"maps", "defer-recover", "stack", "cpu-accounting", "wait-irq", "load", "no-unimplemented-syscalls"}
 			got := map[string]string{}
 			for _, r := range res.Find("result") {
 				got[r.Get("name")] = r.Get("status")

@@ -60,6 +60,13 @@ func runtimeTests(r *ktest.Reporter) bool {
 		{Name: "maps", Run: func() error { return selftest.Maps(100000) }},
 		{Name: "defer-recover", Run: selftest.DeferRecover},
 		{Name: "stack", Run: selftest.Stack},
+		{Name: "cpu-accounting", Run: func() error {
+			read := func() selftest.CPUTime {
+				st, _ := core.ReadStats()
+				return selftest.CPUTime{Thread: st.ThreadTicks, Idle: st.IdleTicks, Now: st.Now}
+			}
+			return selftest.Accounting(read, clock, 50*time.Millisecond)
+		}},
 		{Name: "wait-irq", Run: func() error {
 			raise, err := core.CFunc(core.CFuncIRQRaise)
 			if err != nil {

@@ -51,6 +51,9 @@ type Stats struct {
 	IRQs           uint64
 	CounterFreq    uint64 // Hz of the generic timer's counter
 	EntryCounter   uint64 // the counter at the C core's first instruction
+	ThreadTicks    uint64 // counter ticks the calling thread (this M) has run
+	IdleTicks      uint64 // counter ticks the CPU has spent idle
+	Now            uint64 // the counter now
 }
 
 // Region is a range of physical memory.
