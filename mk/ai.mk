@@ -31,3 +31,27 @@ ai-cross: ## answer the fixed scenarios on the host and as linux/arm64 under qem
 		then echo "ai-cross$$q: 16 scenarios, same tokens on host and arm64; logit hashes equal in $$(diff $(BUILD)/ai-scenarios-host$$q.txt $(BUILD)/ai-scenarios-arm64$$q.txt | grep -c '^<' | sed 's/^/16 minus /') (arm64 fuses multiply-adds)"; \
 		else echo "ai-cross$$q: tokens differ"; exit 1; fi; \
 	done
+
+# The engine as the payload of a Burrow image: ai/cmd/aidemo at EL1 on the
+# C core, built the way mk/bench.mk builds ctxbench.
+AIQ := $(BUILD)/ai
+AIDEMO_SRCS := $(shell find ai -name '*.go' -not -name '*_test.go') ai/model/model.bin ai/model/tokenizer.bin
+
+$(AIQ)/aidemo.burrow: $(AIDEMO_SRCS)
+	@mkdir -p $(@D)
+	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOKERNEL_FLAGS) -o $@ ./ai/cmd/aidemo
+
+$(AIQ)/aidemo.linux: $(AIDEMO_SRCS)
+	@mkdir -p $(@D)
+	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o $@ ./ai/cmd/aidemo
+
+$(AIQ)/aidemo.img: $(AIQ)/aidemo.burrow $(BUILD)/ckernel.elf ckernel/payload.S
+	@$(CROSS)objcopy --strip-debug $< $(AIQ)/aidemo.payload.elf
+	@$(KCC) $(KCFLAGS) -DPAYLOAD='"$(AIQ)/aidemo.payload.elf"' -c ckernel/payload.S -o $(AIQ)/aidemo.payload.o
+	@$(KCC) $(KLDFLAGS) $(KOBJS_CORE) $(AIQ)/aidemo.payload.o $(KOBJ)/ksyms.o -o $(AIQ)/aidemo.elf
+	@$(CROSS)objcopy -O binary $(AIQ)/aidemo.elf $@
+
+ai-qemu: $(BUILD)/burrow $(AIQ)/aidemo.img $(AIQ)/aidemo.linux ## the engine at EL1 on the C core under icount: decision latency in instructions, transcript against qemu-aarch64
+	@$(BUILD)/burrow ai qemu -image $(AIQ)/aidemo.img -user $(AIQ)/aidemo.linux
+
+.PHONY: ai-qemu

@@ -21,14 +21,14 @@ import (
 func init() {
 	register(command{
 		name:    "ai",
-		summary: "train, evaluate and inspect the AI layer's decision model (ai train|eval|info|scenarios|generate|convert)",
+		summary: "train, evaluate and inspect the AI layer's decision model (ai train|eval|info|scenarios|generate|convert|qemu)",
 		run:     runAI,
 	})
 }
 
 func runAI(args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: burrow ai train|eval|info|scenarios|generate|convert [flags]")
+		fmt.Fprintln(os.Stderr, "usage: burrow ai train|eval|info|scenarios|generate|convert|qemu [flags]")
 		return 2
 	}
 	switch args[0] {
@@ -44,6 +44,8 @@ func runAI(args []string) int {
 		return aiGenerate(args[1:])
 	case "convert":
 		return aiConvert(args[1:])
+	case "qemu":
+		return aiQEMU(args[1:])
 	}
 	fmt.Fprintf(os.Stderr, "burrow ai: unknown subcommand %q\n", args[0])
 	return 2
