@@ -1,0 +1,185 @@
+package vfs
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/burrow-os/burrow/kernel/abi/linux"
+)
+
+// Device is what a character device inode does on read and write. Read may
+// block; ctx-free by design: a blocked reader is woken by the device.
+type Device interface {
+	Read(f *File, p []byte) (int, error)
+	Write(f *File, p []byte) (int, error)
+}
+
+// Ioctler is a Device that answers ioctl(2). arg is the raw user argument;
+// mem copies to and from the caller's memory.
+type Ioctler interface {
+	Ioctl(f *File, cmd uint64, arg uint64, mem UserMemory) (uint64, error)
+}
+
+// UserMemory is the calling process's memory, as kernel/proc provides it.
+type UserMemory interface {
+	CopyIn(dst []byte, va uint64) error
+	CopyOut(va uint64, src []byte) error
+}
+
+// Inode is a file, directory, symbolic link or device.
+type Inode struct {
+	Ino  uint64
+	Mode uint32 // type and permission bits, as st_mode
+	Dev  Device // for S_IFCHR
+	Rdev uint64
+
+	mu       sync.Mutex // guards data, children, target, mtime
+	data     []byte
+	children map[string]*Inode
+	parent   *Inode
+	target   string
+	mtime    time.Time
+}
+
+var nextIno atomic.Uint64
+
+func newInode(mode uint32) *Inode {
+	n := &Inode{Ino: nextIno.Add(1), Mode: mode, mtime: time.Now()}
+	if mode&linux.S_IFMT == linux.S_IFDIR {
+		n.children = map[string]*Inode{}
+	}
+	return n
+}
+
+// IsDir reports whether the inode is a directory.
+func (n *Inode) IsDir() bool { return n.Mode&linux.S_IFMT == linux.S_IFDIR }
+
+// Size returns the length of a regular file or symbolic link.
+func (n *Inode) Size() int64 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.Mode&linux.S_IFMT == linux.S_IFLNK {
+		return int64(len(n.target))
+	}
+	return int64(len(n.data))
+}
+
+// Stat fills in struct stat.
+func (n *Inode) Stat() linux.Stat {
+	size := n.Size()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	ts := linux.Timespec{Sec: n.mtime.Unix(), Nsec: int64(n.mtime.Nanosecond())}
+	nlink := uint32(1)
+	if n.IsDir() {
+		nlink = 2
+	}
+	return linux.Stat{Dev: 1, Ino: n.Ino, Mode: n.Mode, Nlink: nlink, Rdev: n.Rdev, Size: size,
+		Blksize: 4096, Blocks: (size + 511) / 512, Atime: ts, Mtime: ts, Ctime: ts}
+}
+
+// Names returns a directory's entries in order.
+func (n *Inode) Names() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	names := make([]string, 0, len(n.children))
+	for name := range n.children {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Child returns a directory entry.
+func (n *Inode) Child(name string) *Inode {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if name == ".." {
+		if n.parent == nil {
+			return n
+		}
+		return n.parent
+	}
+	if name == "." {
+		return n
+	}
+	return n.children[name]
+}
+
+// Target returns a symbolic link's target.
+func (n *Inode) Target() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.target
+}
+
+// Data returns a regular file's bytes (not a copy: do not modify).
+func (n *Inode) Data() []byte {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.data
+}
+
+// ReadAt reads a regular file.
+func (n *Inode) ReadAt(p []byte, off int64) int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if off >= int64(len(n.data)) {
+		return 0
+	}
+	return copy(p, n.data[off:])
+}
+
+// WriteAt writes a regular file, growing it as needed.
+func (n *Inode) WriteAt(p []byte, off int64) int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if end := off + int64(len(p)); end > int64(len(n.data)) {
+		if end > int64(cap(n.data)) {
+			grown := make([]byte, end, end+end/2)
+			copy(grown, n.data)
+			n.data = grown
+		} else {
+			n.data = n.data[:end]
+		}
+	}
+	n.mtime = time.Now()
+	return copy(n.data[off:], p)
+}
+
+// Truncate sets a regular file's length.
+func (n *Inode) Truncate(size int64) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if size <= int64(len(n.data)) {
+		n.data = n.data[:size]
+		return
+	}
+	n.data = append(n.data, make([]byte, size-int64(len(n.data)))...)
+}
+
+func (n *Inode) link(name string, c *Inode) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, ok := n.children[name]; ok {
+		return linux.EEXIST
+	}
+	n.children[name] = c
+	if c.IsDir() {
+		c.parent = n
+	}
+	return nil
+}
+
+func validName(name string) error {
+	if name == "" || name == "." || name == ".." || strings.Contains(name, "/") {
+		return linux.EINVAL
+	}
+	if len(name) > 255 {
+		return linux.ENAMETOOLONG
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package vfs
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/burrow-os/burrow/kernel/abi/linux"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestTTYCanonical(t *testing.T) {
+	cases := []struct {
+		typed      string
+		read, echo string
+	}{
+		{"ls\r", "ls\n", "ls\r\n"},
+		{"lx\x7fs\n", "ls\n", "lx\b \bs\r\n"},
+		{"abc\x15ok\n", "ok\n", "abc\b \b\b \b\b \bok\r\n"},
+		{"\x7fhi\n", "hi\n", "hi\r\n"},
+		{"part\x04", "part", "part"},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		tty := NewTTY(&out)
+		tty.Input([]byte(c.typed))
+		buf := make([]byte, 64)
+		n, _ := tty.Read(nil, buf)
+		if string(buf[:n]) != c.read || out.String() != c.echo {
+			t.Errorf("typing %q: read %q echo %q, want %q and %q", c.typed, buf[:n], out.String(), c.read, c.echo)
+		}
+	}
+}
+
+func TestTTYEOFAndSignal(t *testing.T) {
+	var out bytes.Buffer
+	tty := NewTTY(&out)
+	var got []int
+	tty.Signal = func(pg int, sig linux.Signal) { got = append(got, pg*100+int(sig)) }
+	tty.SetForeground(7)
+	tty.Input([]byte("half\x03\x04"))
+	n, _ := tty.Read(nil, make([]byte, 8))
+	assert.Equal(t, 0, n, "^D on an empty line reads as end of file")
+	assert.Equal(t, []int{7*100 + int(linux.SIGINT)}, got, "^C signals the foreground group")
+	assert.Equal(t, "half^C\r\n", out.String())
+}
+
+func TestTTYRaw(t *testing.T) {
+	var out bytes.Buffer
+	tty := NewTTY(&out)
+	tty.termios.Lflag &^= linux.ICANON | linux.ECHO
+	tty.Input([]byte("ab"))
+	buf := make([]byte, 8)
+	n, _ := tty.Read(nil, buf)
+	assert.Equal(t, "ab", string(buf[:n]))
+	assert.Empty(t, out.String())
+}
