@@ -113,7 +113,11 @@ func aiConvert(args []string) int {
 		err = gguf.WriteLlama(w, m, tok, t)
 	} else {
 		version := map[string]int{"f32": 0, "q8_0": 2}[*typ]
-		err = llama2c.Write(w, m, version, 32)
+		gs := 32 // the largest group size, up to Q8_0's 32, that divides the rows
+		for m.Config.Dim%gs != 0 || m.Config.HiddenDim%gs != 0 {
+			gs /= 2
+		}
+		err = llama2c.Write(w, m, version, gs)
 	}
 	if cerr := w.Close(); err == nil {
 		err = cerr
