@@ -38,6 +38,12 @@ const (
 // has no such operation.
 var ErrUnsupported = errors.New("drivers: operation not supported by this device")
 
+// ErrNoDevice is wrapped by a driver's constructor or Initialize when the
+// node is real but nothing is behind it (an empty virtio-mmio slot, an SD
+// slot without a card): the device is then listed as unbound with the
+// reason, not as failed.
+var ErrNoDevice = errors.New("nothing behind this node")
+
 // Base is embedded by drivers to refuse what they do not implement.
 type Base struct{}
 

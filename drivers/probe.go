@@ -1,6 +1,7 @@
 package drivers
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -178,6 +179,10 @@ func (r *Registry) bind(d *Device, env *Env) {
 		err = drv.Initialize()
 	}
 	d.InitTime = env.now() - start
+	if errors.Is(err, ErrNoDevice) {
+		d.State, d.Reason = Found, err.Error()
+		return
+	}
 	if err != nil {
 		fail("%v", err)
 		return
@@ -271,14 +276,25 @@ func (m *Manager) Report(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  absent   %-8s no %s in the device tree: %s\n", b.Name, b.Compatible[0], what)
 	}
-	var names, off []string
+	var names, off, order []string
+	empty := map[string]int{} // binding and reason -> how many nodes
 	for _, d := range m.Devices {
 		switch {
+		case d.State == Found && d.Binding != nil:
+			k := d.Binding.Name + "\x00" + d.Reason
+			if empty[k] == 0 {
+				order = append(order, k)
+			}
+			empty[k]++
 		case d.State == Found:
 			names = append(names, d.Node.Name)
 		case d.State == Disabled && d.Binding == nil:
 			off = append(off, d.Node.Name)
 		}
+	}
+	for _, k := range order {
+		name, reason, _ := strings.Cut(k, "\x00")
+		fmt.Fprintf(w, "  unbound  %-8s %d node(s): %s\n", name, empty[k], reason)
 	}
 	if len(names) > 0 {
 		fmt.Fprintf(w, "  unbound (no driver): %s\n", wrap(strings.Join(names, " "), 100, "    "))
