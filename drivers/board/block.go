@@ -2,12 +2,31 @@ package board
 
 import (
 	"github.com/burrow-os/burrow/drivers"
+	"github.com/burrow-os/burrow/drivers/mbox"
 	"github.com/burrow-os/burrow/drivers/reg"
+	"github.com/burrow-os/burrow/drivers/sdhci"
 	"github.com/burrow-os/burrow/drivers/virtio"
 )
 
 // registerBlock adds the block-device drivers.
 func registerBlock(r *drivers.Registry) {
+	// One SDHCI driver for both BCM2711 controllers; the base clock comes
+	// from the firmware (EMMC2 is clock 12, the legacy EMMC clock 1).
+	r.Register(drivers.Binding{
+		Name: "sdhci", Compatible: []string{"brcm,bcm2711-emmc2", "brcm,bcm2835-sdhci"},
+		After: []string{"mbox"},
+		New: func(d *drivers.Device, env *drivers.Env) (drivers.DeviceDriver, error) {
+			var hz uint32
+			if m, ok := env.Lookup("mbox").(*mbox.Mailbox); ok {
+				id := uint32(mbox.ClockEMMC)
+				if d.Node.Compatible("brcm,bcm2711-emmc2") {
+					id = mbox.ClockEMMC2
+				}
+				hz, _ = m.ClockRate(id)
+			}
+			return sdhci.New(reg.New(env.Regs, d.Regs[0].Address), hz), nil
+		},
+	})
 	r.Register(drivers.Binding{
 		Name: "virtio", Compatible: []string{"virtio,mmio"},
 		New: func(d *drivers.Device, env *drivers.Env) (drivers.DeviceDriver, error) {

@@ -72,3 +72,19 @@ func (r Block) WaitFor(off, mask, want uint32, timeout time.Duration) (uint32, e
 		}
 	}
 }
+
+// WaitAny polls the register at off until any bit of mask is set, or until
+// timeout has passed, and returns the last value read.
+func (r Block) WaitAny(off, mask uint32, timeout time.Duration) (uint32, error) {
+	elapsed := Clock()
+	for i := 0; ; i++ {
+		v := r.Read(off)
+		if v&mask != 0 {
+			return v, nil
+		}
+		if i%16 == 15 && elapsed() > timeout {
+			return v, fmt.Errorf("%w: register %#x of %#x reads %#x, waited for any of %#x",
+				ErrTimeout, off, r.Base, v, mask)
+		}
+	}
+}

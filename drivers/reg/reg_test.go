@@ -64,3 +64,15 @@ func TestFakeHooks(t *testing.T) {
 		t.Errorf("Writes = %v, want [{4 2}]", f.Writes)
 	}
 }
+
+func TestWaitAny(t *testing.T) {
+	f := NewFake()
+	b := New(f, 0)
+	f.Poke(0, 0b0100)
+	if v, err := b.WaitAny(0, 0b0110, time.Second); err != nil || v != 0b0100 {
+		t.Errorf("WaitAny(0b0100, mask 0b0110) = %#b, %v, want 0b100, nil", v, err)
+	}
+	if _, err := b.WaitAny(0, 0b1000, time.Millisecond); !errors.Is(err, ErrTimeout) {
+		t.Errorf("WaitAny(0b0100, mask 0b1000) = %v, want ErrTimeout", err)
+	}
+}
