@@ -60,36 +60,102 @@ func bench(t *testing.T, res *qemu.Result, name string) map[string]string {
 // mailbox, the GPIO and the PL011 from the device tree; characters typed
 // on the serial port reach a Go reader through the receive interrupt; the
 // mailbox answers QEMU's board revision and memory split; GPIO levels read
-// back; disabled and absent devices are reported and skipped.
+// back; disabled and absent devices are reported and skipped. It runs with
+// the Go PL011 driver and with the C one (uart=c).
 func TestQEMUDriversRaspi4b(t *testing.T) {
 	testenv.NeedQEMU(t, "kernel8.img")
-	res := bootDrivers(t, "raspi4b", "rx=typed-through-the-ring", nil,
-		[]qemu.Input{{After: "uart-rx: type a line", Text: "typed-through-the-ring\r"}})
+	for _, kind := range []string{"Go", "C"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			args := "rx=typed-through-the-ring"
+			if kind == "C" {
+				args += " uart=c"
+			}
+			res := bootDrivers(t, "raspi4b", args, nil,
+				[]qemu.Input{{After: "uart-rx: type a line", Text: "typed-through-the-ring\r"}})
+			console := strings.Join(res.Lines, "\n")
+			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+			got := results(t, res)
+			for _, name := range []string{"probe", "mailbox", "gpio-level", "uart-rx", "irq-latency", "uart-go-vs-c"} {
+				assert.Equal(t, "pass", got[name], "check %s", name)
+			}
+			mb := res.Find("mailbox")
+			require.Len(t, mb, 1)
+			assert.Equal(t, "0xb03115", mb[0].Get("revision"))
+			assert.Equal(t, "0x0", mb[0].Get("arm_base"))
+			assert.Equal(t, "0x3c000000", mb[0].Get("arm_size"))
+			rx := res.Find("uart-rx")
+			require.Len(t, rx, 1)
+			assert.NotEqual(t, "0", rx[0].Get("irqs"), "receive interrupts counted")
+			// The zero-configuration report.
+			for _, want := range []string{
+				"bound    gic      Go /soc/interrupt-controller@40041000",
+				"bound    uart     " + kind + " ",
+				"disabled uart     /soc/serial@7e201400",
+				"absent   rng200   no brcm,bcm2711-rng200 in the device tree: keeping the C core's seeded generator",
+			} {
+				assert.Contains(t, console, want)
+			}
+			bench(t, res, "irq-latency")
+			bench(t, res, "pl011-tx")
+		})
+	}
+}
+
+// TestQEMUDriversRemoved: a device tree with the GPIO block disabled and
+// the mailbox node removed still boots; both are reported and skipped, and
+// the UART, which orders itself after them, binds without them.
+func TestQEMUDriversRemoved(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img", "bcm2711-rpi-4-b.dtb")
+	dtb := filepath.Join(t.TempDir(), "edited.dtb")
+	orig, err := os.ReadFile(testenv.Build(t, "bcm2711-rpi-4-b.dtb"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(dtb, orig, 0o644))
+	for _, cmd := range [][]string{
+		{"fdtput", "-t", "s", dtb, "/soc/gpio@7e200000", "status", "disabled"},
+		{"fdtput", "-r", dtb, "/soc/mailbox@7e00b880"},
+	} {
+		out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput()
+		require.NoError(t, err, "%v: %s", cmd, out)
+	}
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board: "raspi4b", Kernel: testenv.Build(t, "kernel8.img"), Root: testenv.Root(t), DTB: dtb,
+		Append: "semihosting=1 test=drivers", Icount: true, Semihosting: true, Protocol: true,
+		Backstop: 5 * time.Minute,
+	})
 	console := strings.Join(res.Lines, "\n")
+	require.NoError(t, err, "console:\n%s", console)
 	assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
 	got := results(t, res)
-	for _, name := range []string{"probe", "mailbox", "gpio-level", "uart-rx", "irq-latency", "uart-go-vs-c"} {
-		assert.Equal(t, "pass", got[name], "check %s", name)
-	}
-	mb := res.Find("mailbox")
-	require.Len(t, mb, 1)
-	assert.Equal(t, "0xb03115", mb[0].Get("revision"))
-	assert.Equal(t, "0x0", mb[0].Get("arm_base"))
-	assert.Equal(t, "0x3c000000", mb[0].Get("arm_size"))
-	rx := res.Find("uart-rx")
-	require.Len(t, rx, 1)
-	assert.NotEqual(t, "0", rx[0].Get("irqs"), "receive interrupts counted")
-	// The zero-configuration report.
-	for _, want := range []string{
-		"bound    gic      Go /soc/interrupt-controller@40041000",
-		"bound    uart     Go /soc/serial@7e201000",
-		"disabled uart     /soc/serial@7e201400",
-		"absent   rng200   no brcm,bcm2711-rng200 in the device tree: keeping the C core's seeded generator",
-	} {
-		assert.Contains(t, console, want)
-	}
-	bench(t, res, "irq-latency")
-	bench(t, res, "pl011-tx")
+	assert.Equal(t, "pass", got["probe"])
+	assert.Equal(t, "skip", got["mailbox"])
+	assert.Equal(t, "skip", got["gpio-level"])
+	assert.Contains(t, console, "disabled gpio     /soc/gpio@7e200000")
+	assert.Contains(t, console, "absent   mbox     no brcm,bcm2835-mbox in the device tree")
+	assert.Contains(t, console, "bound    uart     Go /soc/serial@7e201000")
+}
+
+// TestQEMUConsole is what `make run` lands in: the console at the burrow>
+// prompt, reading typed lines through the UART driver, answers devices and
+// mem, then powers off.
+func TestQEMUConsole(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board: "raspi4b", Kernel: testenv.Build(t, "kernel8.img"), Root: testenv.Root(t),
+		Append: "semihosting=1", Icount: true, Semihosting: true, Backstop: 5 * time.Minute,
+		Input: []qemu.Input{
+			{After: "burrow> ", Text: "devices\r"},
+			{After: "board revision 0xb03115", Text: "mem\r"},
+			{After: "Go heap:", Text: "irq\r"},
+			{After: "line  driver", Text: "poweroff\r"},
+		},
+	})
+	console := strings.Join(res.Lines, "\n")
+	require.NoError(t, err, "console:\n%s", console)
+	assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+	assert.Regexp(t, `/soc/serial@7e201000 +bound +uart +Go`, console, "devices lists the UART")
+	assert.Contains(t, console, "RAM pages (C core):")
+	assert.Regexp(t, `153  uart +/soc/serial@7e201000 +[1-9]`, console, "irq counts the UART's receive interrupts")
 }
 
 // testImage writes a disk image of size bytes (a power of two, as QEMU's
