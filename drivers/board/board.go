@@ -52,6 +52,9 @@ func Drivers(o Options) *drivers.Registry {
 		New: newGIC,
 	})
 	r.Register(drivers.Binding{
+		Name: "timer", Compatible: []string{"arm,armv8-timer"}, New: newGenericTimer,
+	})
+	r.Register(drivers.Binding{
 		Name: "mbox", Compatible: []string{"brcm,bcm2835-mbox"}, After: []string{"gic"},
 		New: newMailbox,
 	})
