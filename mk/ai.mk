@@ -1,7 +1,7 @@
 # ai.mk: the AI layer (ai/README.md). Training runs only here, never in
 # `make test`; the tests train their own tiny models.
 
-ai-model: ## train the decision model from seed 1 into ai/model (pure Go, about 5-10 min on 2 cores)
+ai-model: ## train the decision model from seed 1 into ai/model (pure Go, about 2 min on 2 cores)
 	@$(GO) run ./cmd/burrow ai train -o ai/model
 
 train: ai-model ## same as ai-model
