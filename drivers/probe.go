@@ -83,6 +83,10 @@ func (r *Registry) Probe(tree *fdt.Tree, env *Env) *Manager {
 	return m
 }
 
+// Match returns the binding that would bind node n, or nil: probing's
+// matching without initialising anything, for tests and tools.
+func (r *Registry) Match(n *fdt.Node) *Binding { return r.match(n.Strings("compatible")) }
+
 func (r *Registry) match(compat []string) *Binding {
 	for _, c := range compat {
 		for _, b := range r.bindings {

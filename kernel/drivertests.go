@@ -42,6 +42,14 @@ func driverTests(r *ktest.Reporter) bool {
 		}
 		return nil
 	}())
+	check("init-under-100ms", func() error {
+		for _, d := range devices.Devices {
+			if d.InitTime > 100*time.Millisecond {
+				return fmt.Errorf("%s took %v to initialise, over the plan's 100 ms", d.Path, d.InitTime)
+			}
+		}
+		return nil
+	}())
 	check("mailbox", mailboxCheck(r))
 	check("gpio-level", gpioCheck())
 	if want, ok := ktest.Arg(os.Args, "rx"); ok {
