@@ -38,13 +38,24 @@ type Device struct {
 	Driver   DeviceDriver
 	InitTime time.Duration // how long Initialize took
 
-	irqs   atomic.Uint64
-	errors atomic.Uint64
-	last   atomic.Value // string: the last error
+	irqs    atomic.Uint64
+	handled atomic.Int64 // total time in HandleInterrupt, ns
+	errors  atomic.Uint64
+	last    atomic.Value // string: the last error
 }
 
 // IRQCount is how many times the device's interrupt handler has run.
 func (d *Device) IRQCount() uint64 { return d.irqs.Load() }
+
+// HandlerTime is the mean time HandleInterrupt took (virtual time: under
+// icount, instructions), or 0 before the first interrupt.
+func (d *Device) HandlerTime() time.Duration {
+	n := d.irqs.Load()
+	if n == 0 {
+		return 0
+	}
+	return time.Duration(d.handled.Load() / int64(n))
+}
 
 // Errors is how many errors the driver has returned since it was bound.
 func (d *Device) Errors() uint64 { return d.errors.Load() }
@@ -76,8 +87,8 @@ func (d *Device) Name() string { return d.Node.Name }
 func (d *Device) String() string {
 	s := fmt.Sprintf("%-32s %-9s", d.Path, d.State)
 	if d.Binding != nil && d.State != Found && d.State != Disabled {
-		s += fmt.Sprintf(" %-8s %-2s init %6d us  irqs %d  errors %d",
-			d.Binding.Name, d.Binding.Kind, d.InitTime.Microseconds(), d.IRQCount(), d.Errors())
+		s += fmt.Sprintf(" %-8s %-2s init %6d us  irqs %d (%d ns each)  errors %d",
+			d.Binding.Name, d.Binding.Kind, d.InitTime.Microseconds(), d.IRQCount(), d.HandlerTime().Nanoseconds(), d.Errors())
 	}
 	if d.Reason != "" {
 		s += "  (" + d.Reason + ")"

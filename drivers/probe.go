@@ -214,8 +214,11 @@ func serve(d *Device, env *Env, id int) {
 			d.Fail(fmt.Errorf("wait for interrupt %d: %w", id, err))
 			return
 		}
+		start := env.now()
+		err := d.Driver.HandleInterrupt()
+		d.handled.Add(int64(env.now() - start))
 		d.irqs.Add(1)
-		if err := d.Driver.HandleInterrupt(); err != nil {
+		if err != nil {
 			d.Fail(err)
 		}
 		if env.IRQ != nil {

@@ -87,6 +87,7 @@ func TestQEMUDriversRaspi4b(t *testing.T) {
 			rx := res.Find("uart-rx")
 			require.Len(t, rx, 1)
 			assert.NotEqual(t, "0", rx[0].Get("irqs"), "receive interrupts counted")
+			t.Logf("%s", rx[0])
 			// The zero-configuration report.
 			for _, want := range []string{
 				"bound    gic      Go /soc/interrupt-controller@40041000",

@@ -135,7 +135,8 @@ func uartRxCheck(r *ktest.Reporter, want string) error {
 	}
 	line = strings.TrimSpace(line)
 	irqs := d.IRQCount() - before
-	r.Report("uart-rx", "got", line, "irqs", irqs, "dropped", d.Driver.(interface{ Dropped() uint64 }).Dropped())
+	r.Report("uart-rx", "got", line, "irqs", irqs, "dropped", d.Driver.(interface{ Dropped() uint64 }).Dropped(),
+		"driver", d.Binding.Kind.String(), "handler_ns", d.HandlerTime().Nanoseconds())
 	if line != want {
 		return fmt.Errorf("read %q through the receive ring, want %q", line, want)
 	}
