@@ -282,7 +282,9 @@ func (c *Card) Control(cmd drivers.ControlCommand, arg any) error {
 		if c.blockAd {
 			kind = "SDHC/SDXC (sector addresses)"
 		}
-		*s = fmt.Sprintf("SD card %s, RCA %#x, %d sectors (%d KiB), PIO", kind, c.rca, c.sectors, c.sectors/2)
+		caps := c.regs.Read(CAPABILITIES)
+		*s = fmt.Sprintf("SD card %s, RCA %#x, %d sectors (%d KiB); controller capabilities %#x (SDMA %v, ADMA2 %v); data by PIO",
+			kind, c.rca, c.sectors, c.sectors/2, caps, caps&CAP_SDMA != 0, caps&CAP_ADMA2 != 0)
 		return nil
 	}
 	return drivers.ErrUnsupported

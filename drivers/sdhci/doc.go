@@ -9,9 +9,9 @@
 // Controller"), which the BCM2711 keeps.
 //
 // Card is an io.ReaderAt and io.WriterAt over 512-byte sectors. Data moves
-// through the DATA register (programmed I/O): the controllers' SDMA would
-// need cache maintenance on the DMA buffers that the kernel does not do
-// yet, and QEMU gains nothing from it.
+// through the DATA register (programmed I/O). QEMU's legacy SDHCI
+// advertises no DMA (its CAPABILITIES has neither SDMA nor ADMA2, which
+// Control's description shows); the real EMMC2's ADMA2 is not used yet.
 //
 // Where it runs: the Go kernel at EL1 after the runtime has started; the
 // host with a simulated card over reg.Fake.

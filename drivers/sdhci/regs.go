@@ -2,23 +2,24 @@ package sdhci
 
 // Registers, BCM2835 ARM Peripherals 5.4 (SDHCI 3.00 names in brackets).
 const (
-	ARG2        = 0x00 // [SDMA System Address / Argument 2]
-	BLKSIZECNT  = 0x04 // block size (bits 9:0) and count (31:16)
-	ARG1        = 0x08 // command argument
-	CMDTM       = 0x0c // [Transfer Mode | Command]
-	RESP0       = 0x10 // response bits 31:0 (of the response without CRC)
-	RESP1       = 0x14
-	RESP2       = 0x18
-	RESP3       = 0x1c
-	DATA        = 0x20 // [Buffer Data Port]
-	STATUS      = 0x24 // [Present State]
-	CONTROL0    = 0x28 // [Host Control 1 | Power Control | ...]
-	CONTROL1    = 0x2c // [Clock Control | Timeout Control | Software Reset]
-	INTERRUPT   = 0x30 // [Normal | Error Interrupt Status], write 1 to clear
-	IRPT_MASK   = 0x34 // [Interrupt Status Enable]
-	IRPT_EN     = 0x38 // [Interrupt Signal Enable]
-	CONTROL2    = 0x3c
-	SLOTISR_VER = 0xfc // [Host Controller Version] in bits 23:16
+	ARG2         = 0x00 // [SDMA System Address / Argument 2]
+	BLKSIZECNT   = 0x04 // block size (bits 9:0) and count (31:16)
+	ARG1         = 0x08 // command argument
+	CMDTM        = 0x0c // [Transfer Mode | Command]
+	RESP0        = 0x10 // response bits 31:0 (of the response without CRC)
+	RESP1        = 0x14
+	RESP2        = 0x18
+	RESP3        = 0x1c
+	DATA         = 0x20 // [Buffer Data Port]
+	STATUS       = 0x24 // [Present State]
+	CONTROL0     = 0x28 // [Host Control 1 | Power Control | ...]
+	CONTROL1     = 0x2c // [Clock Control | Timeout Control | Software Reset]
+	INTERRUPT    = 0x30 // [Normal | Error Interrupt Status], write 1 to clear
+	IRPT_MASK    = 0x34 // [Interrupt Status Enable]
+	IRPT_EN      = 0x38 // [Interrupt Signal Enable]
+	CONTROL2     = 0x3c
+	CAPABILITIES = 0x40 // [Capabilities], not in the BCM2835 document
+	SLOTISR_VER  = 0xfc // [Host Controller Version] in bits 23:16
 )
 
 // CMDTM fields.
@@ -32,6 +33,12 @@ const (
 	CMD_IXCHK_EN  = 1 << 20
 	CMD_ISDATA    = 1 << 21
 	cmdIndexShift = 24
+)
+
+// CAPABILITIES bits (SDHCI 3.00 2.2.26).
+const (
+	CAP_SDMA  = 1 << 22
+	CAP_ADMA2 = 1 << 19
 )
 
 // STATUS bits.
