@@ -22,7 +22,7 @@ var consoleIn io.Reader = os.Stdin
 // UART's critical (C) driver instead of the Go one.
 func deviceInit() {
 	v, _ := ktest.Arg(os.Args, "uart")
-	m, err := board.Probe(board.Options{CUART: v == "c"}, os.Stdout)
+	m, err := board.Probe(board.Options{CUART: v == "c", DMA: deviceDMA()}, os.Stdout)
 	if err != nil {
 		fmt.Println("devices:", err)
 		return

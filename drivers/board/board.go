@@ -41,6 +41,9 @@ type Options struct {
 	// CUART binds the PL011 to its critical (C) driver instead of the Go
 	// one (kernel argument uart=c).
 	CUART bool
+	// DMA, when set, replaces the C core's allocator as the source of
+	// DMA memory (the kernel passes kernel/mm's non-cacheable buffers).
+	DMA func(size int) ([]byte, uint64, error)
 }
 
 // Drivers returns the registry: every driver, in no particular order (the

@@ -67,5 +67,8 @@ func Probe(o Options, log io.Writer) (*drivers.Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.DMA != nil {
+		env.DMA = o.DMA
+	}
 	return Drivers(o).Probe(tree, env), nil
 }

@@ -24,3 +24,7 @@ func store32(va uintptr, v uint32) { atomic.StoreUint32((*uint32)(ptr(va)), v) }
 // Bytes returns the n bytes of RAM at physical address pa through the
 // direct map, for DMA buffers the C core allocated.
 func Bytes(pa uint64, n int) []byte { return unsafe.Slice((*byte)(ptr(DirectMap+uintptr(pa))), n) }
+
+// Mem returns the n bytes at kernel virtual address va, for DMA buffers the
+// memory manager mapped (non-cacheable) outside the Go heap.
+func Mem(va uintptr, n int) []byte { return unsafe.Slice((*byte)(ptr(va)), n) }
