@@ -79,11 +79,19 @@ func TestParseRejects(t *testing.T) {
 		{"headers past end", func(b []byte) []byte { le.PutUint64(b[32:], 0x1ff0); return b }, "run past the end"},
 		{"interp", func(b []byte) []byte { le.PutUint32(b[64+56:], PT_INTERP); return b }, "PT_INTERP"},
 		{"filesz > memsz", func(b []byte) []byte { le.PutUint64(b[64+56+32:], 0x4000); return b }, "exceeds memory size"},
-		{"data past end", func(b []byte) []byte { le.PutUint64(b[64+56+8:], 0x1fff000); le.PutUint64(b[64+56+16:], 0x1fff000); return b }, "past the end of the file"},
+		{"data past end", func(b []byte) []byte {
+			le.PutUint64(b[64+56+8:], 0x1fff000)
+			le.PutUint64(b[64+56+16:], 0x1fff000)
+			return b
+		}, "past the end of the file"},
 		{"misaligned", func(b []byte) []byte { le.PutUint64(b[64+56+16:], 0x401800); return b }, "disagree modulo"},
 		{"kernel half", func(b []byte) []byte { le.PutUint64(b[64+56+16:], 0xffff_0000_0000_1000); return b }, "outside the user half"},
 		{"wraps", func(b []byte) []byte { le.PutUint64(b[64+56+40:], ^uint64(0)-0x10); return b }, "outside the user half"},
-		{"overlap", func(b []byte) []byte { le.PutUint64(b[64+56+16:], 0x400000+0x1000-0x1000); le.PutUint64(b[64+56+8:], 0); return b }, "overlap"},
+		{"overlap", func(b []byte) []byte {
+			le.PutUint64(b[64+56+16:], 0x400000+0x1000-0x1000)
+			le.PutUint64(b[64+56+8:], 0)
+			return b
+		}, "overlap"},
 		{"entry outside", func(b []byte) []byte { le.PutUint64(b[24:], 0x401000); return b }, "entry"},
 		{"page zero", func(b []byte) []byte {
 			le.PutUint64(b[64+16:], 0)

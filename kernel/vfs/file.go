@@ -91,6 +91,19 @@ func (f *File) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// ReadInterruptible is Read that a blocking device (the TTY) abandons with
+// EINTR when intr reports true.
+func (f *File) ReadInterruptible(p []byte, intr func() bool) (int, error) {
+	if f.Ops == nil && f.Inode.Mode&linux.S_IFMT == linux.S_IFCHR && f.readable() {
+		if d, ok := f.Inode.Dev.(interface {
+			ReadInterruptible(*File, []byte, func() bool) (int, error)
+		}); ok {
+			return d.ReadInterruptible(f, p, intr)
+		}
+	}
+	return f.Read(p)
+}
+
 // Write writes at the offset (the end with O_APPEND) and advances it.
 func (f *File) Write(p []byte) (int, error) {
 	if !f.writable() {

@@ -130,11 +130,20 @@ func (t *TTY) Input(p []byte) {
 // Read returns one line in canonical mode (or what is ready in raw mode),
 // blocking until there is one; 0 bytes is end of file (^D).
 func (t *TTY) Read(f *File, p []byte) (int, error) {
+	return t.ReadInterruptible(f, p, nil)
+}
+
+// ReadInterruptible is Read that gives up with EINTR when intr reports
+// true; whoever makes it true calls Kick.
+func (t *TTY) ReadInterruptible(f *File, p []byte, intr func() bool) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for len(t.ready) == 0 {
 		if f != nil && f.Flags()&linux.O_NONBLOCK != 0 {
 			return 0, linux.EAGAIN
+		}
+		if intr != nil && intr() {
+			return 0, linux.EINTR
 		}
 		t.cond.Wait()
 	}
@@ -160,6 +169,13 @@ func (t *TTY) Read(f *File, p []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// Kick wakes blocked readers so they look at their interrupt condition.
+func (t *TTY) Kick() {
+	t.mu.Lock()
+	t.cond.Broadcast()
+	t.mu.Unlock()
 }
 
 // Write sends p to the terminal.

@@ -99,7 +99,7 @@ const (
 const (
 	WNOHANG   = 0x1
 	WUNTRACED = 0x2
-	__WALL    = 0x40000000
+	WALL      = 0x40000000 // __WALL
 )
 
 // futex(2) operations (include/uapi/linux/futex.h).

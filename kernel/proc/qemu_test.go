@@ -1,0 +1,161 @@
+package proc_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/burrow-os/burrow/internal/testenv"
+	"github.com/burrow-os/burrow/qemu"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// userCase is one program run at EL0 by test=proc: argv[0] is the path.
+type userCase struct {
+	name string
+	argv []string
+	// want is the expected output; empty means "the same as the program
+	// prints on Linux" (qemu-aarch64), which the test runs to find out.
+	want string
+	exit int
+}
+
+// goPrograms are the Go test programs under testdata/progs, built for
+// linux/arm64 into the initramfs's /bin.
+func goPrograms(t *testing.T) []string {
+	ents, err := os.ReadDir("testdata/progs")
+	require.NoError(t, err)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+// buildInitramfs builds the Go programs, adds busybox and its applet links
+// and the case list, and packs it all with cpio -H newc.
+func buildInitramfs(t *testing.T, cases []userCase) (cpio, root string) {
+	root = t.TempDir()
+	bin := filepath.Join(root, "bin")
+	require.NoError(t, os.MkdirAll(bin, 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "test"), 0o755))
+	for _, name := range goPrograms(t) {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, name), "./testdata/progs/"+name)
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "building %s: %s", name, out)
+	}
+	bb := testenv.Build(t, "deps/busybox")
+	data, err := os.ReadFile(bb)
+	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "busybox"), data, 0o755))
+	for _, applet := range []string{"sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq"} {
+		require.NoError(t, os.Symlink("busybox", filepath.Join(bin, applet)))
+	}
+	var list strings.Builder
+	for _, c := range cases {
+		fmt.Fprintf(&list, "%s\t%s\t%s\n", c.name, c.argv[0], strings.Join(c.argv, "\t"))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte(list.String()), 0o644))
+	cpio = filepath.Join(t.TempDir(), "initramfs.cpio")
+	cmd := exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "cpio: %s", out)
+	return cpio, root
+}
+
+// onLinux runs a case under qemu-aarch64 (user mode: Linux's own system
+// calls) in root, and returns its output and exit code.
+func onLinux(t *testing.T, root string, c userCase) (string, int) {
+	qa, err := exec.LookPath("qemu-aarch64")
+	if err != nil {
+		t.Skip("qemu-aarch64 (qemu-user) is not installed: scripts/setup.sh")
+	}
+	prog := filepath.Join(root, c.argv[0])
+	if strings.HasPrefix(c.argv[0], "/bin/") && !strings.Contains(c.argv[0], "busybox") {
+		if target, err := os.Readlink(prog); err == nil && target == "busybox" {
+			prog = filepath.Join(root, "bin", "busybox")
+		}
+	}
+	cmd := exec.Command(qa, append([]string{"-0", c.argv[0], prog}, c.argv[1:]...)...)
+	cmd.Env = []string{"PATH=/bin", "HOME=/"}
+	cmd.Dir = root
+	out, _ := cmd.CombinedOutput()
+	return string(out), cmd.ProcessState.ExitCode()
+}
+
+// runCases boots test=proc on board and returns each case's output and
+// exit status.
+func runCases(t *testing.T, board, cpio string) (map[string]string, map[string]int, *qemu.Result) {
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board:       board,
+		Kernel:      testenv.Build(t, "kernel8.img"),
+		Root:        testenv.Root(t),
+		Initrd:      cpio,
+		Append:      "semihosting=1 test=proc",
+		Icount:      true,
+		Semihosting: true,
+		Protocol:    true,
+		Backstop:    10 * time.Minute,
+	})
+	require.NoError(t, err, "console:\n%s", strings.Join(res.Lines, "\n"))
+	outs, exits := map[string]string{}, map[string]int{}
+	for _, r := range res.Find("proc-out") {
+		outs[r.Get("name")] += r.Get("text")
+	}
+	for _, r := range res.Find("proc") {
+		if r.Get("status") != "done" {
+			t.Errorf("%s: %s", r.Get("name"), r.Get("detail"))
+			continue
+		}
+		exits[r.Get("name")], _ = strconv.Atoi(r.Get("exit"))
+		t.Logf("%s: exit %s, %s system calls", r.Get("name"), r.Get("exit"), r.Get("syscalls"))
+	}
+	return outs, exits, res
+}
+
+// TestQEMUUserPrograms runs unmodified static linux/arm64 programs at EL0
+// on Burrow (Go programs built here, and Debian's busybox) and checks that
+// each prints what it prints on Linux.
+func TestQEMUUserPrograms(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img", "deps/busybox")
+	cases := []userCase{
+		{name: "hello", argv: []string{"/bin/hello", "a", "b"}},
+		{name: "busybox-echo", argv: []string{"/bin/busybox", "echo", "hello", "world"}, want: "hello world\n"},
+	}
+	cpio, root := buildInitramfs(t, cases)
+	for _, board := range []string{"virt", "raspi4b"} {
+		t.Run(board, func(t *testing.T) {
+			outs, exits, res := runCases(t, board, cpio)
+			console := strings.Join(res.Lines, "\n")
+			for _, c := range cases {
+				want, wantExit := c.want, c.exit
+				if want == "" {
+					want, wantExit = onLinux(t, root, c)
+				}
+				got, ok := exits[c.name]
+				if !assert.True(t, ok, "%s did not finish; console:\n%s", c.name, console) {
+					continue
+				}
+				assert.Equal(t, want, outs[c.name], "%s output", c.name)
+				assert.Equal(t, wantExit, got, "%s exit status", c.name)
+			}
+			for _, r := range res.Find("result") {
+				assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
+			}
+			if t.Failed() {
+				t.Logf("console:\n%s", console)
+			}
+		})
+	}
+}

@@ -1,0 +1,198 @@
+package proc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"time"
+
+	"github.com/burrow-os/burrow/kernel/abi/linux"
+)
+
+func utsField(s string) [65]byte {
+	var f [65]byte
+	copy(f[:64], s)
+	return f
+}
+
+func sysUname(t *Thread, a args) (uint64, error) {
+	u := linux.Utsname{
+		Sysname:  utsField("Linux"), // programs key features off this: Burrow speaks Linux's ABI
+		Nodename: utsField(t.p.k.cfg.Hostname),
+		Release:  utsField("6.1.0-burrow"),
+		Version:  utsField("#1 Burrow"),
+		Machine:  utsField("aarch64"),
+	}
+	var b bytes.Buffer
+	binary.Write(&b, binary.LittleEndian, u)
+	return 0, t.p.memory().CopyOut(a[0], b.Bytes())
+}
+
+func sysSysinfo(t *Thread, a args) (uint64, error) {
+	k := t.p.k
+	total, free := k.cfg.Memory()
+	si := linux.Sysinfo{Uptime: int64(k.cfg.Clock() / time.Second), Totalram: total, Freeram: free,
+		Procs: uint16(len(k.Processes())), MemUnit: 1}
+	var b bytes.Buffer
+	binary.Write(&b, binary.LittleEndian, si)
+	return 0, t.p.memory().CopyOut(a[0], b.Bytes())
+}
+
+func rlimit(resource uint64) (linux.Rlimit, error) {
+	switch resource {
+	case linux.RLIMIT_STACK:
+		return linux.Rlimit{Cur: stackSize, Max: linux.RLIM_INFINITY}, nil
+	case linux.RLIMIT_NOFILE:
+		return linux.Rlimit{Cur: maxFDs, Max: maxFDs}, nil
+	}
+	if resource >= 16 {
+		return linux.Rlimit{}, linux.EINVAL
+	}
+	return linux.Rlimit{Cur: linux.RLIM_INFINITY, Max: linux.RLIM_INFINITY}, nil
+}
+
+func putRlimit(r linux.Rlimit) []byte {
+	return binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, r.Cur), r.Max)
+}
+
+func sysGetrlimit(t *Thread, a args) (uint64, error) {
+	r, err := rlimit(a[0])
+	if err != nil {
+		return 0, err
+	}
+	return 0, t.p.memory().CopyOut(a[1], putRlimit(r))
+}
+
+// sysPrlimit64 reports the fixed limits; setting one is accepted and ignored.
+func sysPrlimit64(t *Thread, a args) (uint64, error) {
+	if a[0] != 0 && int(a[0]) != t.p.PID && t.p.k.Lookup(int(a[0])) == nil {
+		return 0, linux.ESRCH
+	}
+	r, err := rlimit(a[1])
+	if err != nil {
+		return 0, err
+	}
+	if a[3] != 0 {
+		return 0, t.p.memory().CopyOut(a[3], putRlimit(r))
+	}
+	return 0, nil
+}
+
+func sysGetrusage(t *Thread, a args) (uint64, error) {
+	return 0, t.p.memory().CopyOut(a[1], make([]byte, 144))
+}
+
+func sysGetresid(t *Thread, a args) (uint64, error) {
+	for _, p := range a[:3] {
+		if err := t.putU32(p, 0); err != nil {
+			return 0, linux.EFAULT
+		}
+	}
+	return 0, nil
+}
+
+func sysGetrandom(t *Thread, a args) (uint64, error) {
+	if a[2]&^(linux.GRND_NONBLOCK|linux.GRND_RANDOM|4) != 0 {
+		return 0, linux.EINVAL
+	}
+	b := make([]byte, min(a[1], 1<<16))
+	if t.p.k.cfg.Random != nil {
+		t.p.k.cfg.Random(b)
+	}
+	return uint64(len(b)), t.p.memory().CopyOut(a[0], b)
+}
+
+func sysSchedGetaffinity(t *Thread, a args) (uint64, error) {
+	if a[1] < 8 || a[1]%8 != 0 {
+		return 0, linux.EINVAL
+	}
+	return 8, t.p.memory().CopyOut(a[2], binary.LittleEndian.AppendUint64(nil, 1))
+}
+
+// Poll events (include/uapi/asm-generic/poll.h).
+const (
+	pollIn   = 0x1
+	pollOut  = 0x4
+	pollNval = 0x20
+)
+
+// sysPpoll reports every valid descriptor ready for what it asks (reads
+// then block in read, as on a terminal); with no descriptors it sleeps.
+func sysPpoll(t *Thread, a args) (uint64, error) {
+	n := a[1]
+	if n > maxFDs {
+		return 0, linux.EINVAL
+	}
+	mem := t.p.memory()
+	b := make([]byte, 8*n)
+	if err := mem.CopyIn(b, a[0]); err != nil {
+		return 0, linux.EFAULT
+	}
+	ready := uint64(0)
+	for i := uint64(0); i < n; i++ {
+		e := b[8*i:]
+		fd := int32(binary.LittleEndian.Uint32(e))
+		events := binary.LittleEndian.Uint16(e[4:])
+		var rev uint16
+		if fd >= 0 {
+			if _, err := t.p.fds.get(uint64(fd)); err != nil {
+				rev = pollNval
+			} else {
+				rev = events & (pollIn | pollOut)
+			}
+		}
+		binary.LittleEndian.PutUint16(e[6:], rev)
+		if rev != 0 {
+			ready++
+		}
+	}
+	if ready == 0 {
+		if a[2] == 0 {
+			_, err := t.sleep(1 << 62)
+			return 0, err
+		}
+		d, err := t.timespec(a[2])
+		if err != nil {
+			return 0, err
+		}
+		if _, err := t.sleep(d); err != nil {
+			return 0, err
+		}
+		return 0, nil
+	}
+	return ready, mem.CopyOut(a[0], b)
+}
+
+// sysPselect6 leaves the sets as they are (every descriptor ready) and
+// counts them; with none it sleeps for the timeout.
+func sysPselect6(t *Thread, a args) (uint64, error) {
+	n := a[0]
+	if n > maxFDs {
+		return 0, linux.EINVAL
+	}
+	mem := t.p.memory()
+	count := uint64(0)
+	for _, set := range a[1:4] {
+		if set == 0 {
+			continue
+		}
+		b := make([]byte, (n+63)/64*8)
+		if err := mem.CopyIn(b, set); err != nil {
+			return 0, linux.EFAULT
+		}
+		for i := uint64(0); i < n; i++ {
+			if b[i/8]&(1<<(i%8)) != 0 {
+				count++
+			}
+		}
+	}
+	if count == 0 && a[4] != 0 {
+		d, err := t.timespec(a[4])
+		if err != nil {
+			return 0, err
+		}
+		if _, err := t.sleep(d); err != nil {
+			return 0, err
+		}
+	}
+	return count, nil
+}

@@ -1,0 +1,120 @@
+//go:build linux && arm64
+
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/burrow-os/burrow/kernel/abi/linux"
+	"github.com/burrow-os/burrow/kernel/core"
+	"github.com/burrow-os/burrow/kernel/mm"
+	"github.com/burrow-os/burrow/kernel/proc"
+	"github.com/burrow-os/burrow/kernel/vfs"
+)
+
+// User space: the process layer (kernel/proc) over the memory manager, with
+// the initial RAM disk as the root file system and the console as its
+// terminal. It comes up the first time something needs it (the console's
+// sh command, or test=proc), so a kernel without an initramfs boots as
+// before.
+var userland struct {
+	once sync.Once
+	k    *proc.Kernel
+	tty  *vfs.TTY
+	fs   *vfs.FS
+	err  error
+}
+
+func startUserland() (*proc.Kernel, error) {
+	userland.once.Do(func() { userland.k, userland.tty, userland.fs, userland.err = newUserland() })
+	return userland.k, userland.err
+}
+
+func newUserland() (*proc.Kernel, *vfs.TTY, *vfs.FS, error) {
+	if kmm == nil {
+		return nil, nil, nil, fmt.Errorf("no memory manager: %v", kmmErr)
+	}
+	fs := vfs.New()
+	rd, err := core.InitRD()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("no initial RAM disk (boot with -initrd build/initramfs.cpio): %w", err)
+	}
+	n, err := fs.LoadCpio(rd)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fmt.Printf("userland: %d files from the %d KiB initramfs\n", n, len(rd)>>10)
+	for _, d := range []string{"/proc", "/tmp", "/dev"} {
+		if err := fs.Mkdir(nil, d, 0o755); err != nil && !errors.Is(err, linux.EEXIST) {
+			return nil, nil, nil, err
+		}
+	}
+	tty := vfs.NewTTY(os.Stdout)
+	if err := fs.MountDev(tty); err != nil {
+		return nil, nil, nil, err
+	}
+	lo, hi := ^uint64(0), uint64(0)
+	for _, r := range kmm.RAM {
+		lo, hi = min(lo, r.Address), max(hi, r.Address+r.Size)
+	}
+	s, _ := core.ReadStats()
+	k := proc.New(proc.Config{
+		VM:         kmm.VM,
+		Phys:       mm.NewDirectMap(uintptr(mm.DirectMapBase+lo), lo, hi-lo),
+		SyncICache: syncICache,
+		Switch:     core.SwitchToUser,
+		FS:         fs,
+		TTY:        tty,
+		Clock:      virtualClock(s.CounterFreq),
+		Log:        func(format string, args ...any) { fmt.Printf(format+"\n", args...) },
+		Random:     func(b []byte) { rand.Read(b) },
+		Memory: func() (uint64, uint64) {
+			st := kmm.Phys.Stats()
+			return (hi - lo), st.FreePages * mm.PageSize
+		},
+	})
+	return k, tty, fs, nil
+}
+
+// runShell is the console's sh command: busybox's shell on the console
+// until it exits. Typed characters go to the terminal's line discipline
+// while it runs.
+func runShell() {
+	k, err := startUserland()
+	if err != nil {
+		fmt.Println("sh:", err)
+		return
+	}
+	p, err := k.Spawn("/bin/sh", []string{"-sh"}, []string{"HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", "PS1=burrow$ "})
+	if err != nil {
+		fmt.Println("sh:", err)
+		return
+	}
+	stop := make(chan struct{})
+	go func() { // the typing pump; it stops after the next character once the shell is gone
+		buf := make([]byte, 1)
+		for {
+			n, err := consoleIn.Read(buf)
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err != nil {
+				return
+			}
+			userland.tty.Input(buf[:n])
+		}
+	}()
+	status := p.Wait()
+	close(stop)
+	fmt.Printf("sh: exited with status %d\n", proc.ExitCode(status))
+}
+
+func init() {
+	commands = append(commands, command{"sh", "busybox's shell at EL0 (needs the initramfs)", runShell})
+}
