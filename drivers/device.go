@@ -37,6 +37,7 @@ type Device struct {
 	Binding  *Binding
 	Driver   DeviceDriver
 	InitTime time.Duration // how long Initialize took
+	Serving  bool          // an interrupt goroutine serves its first line
 
 	irqs    atomic.Uint64
 	handled atomic.Int64 // total time in HandleInterrupt, ns

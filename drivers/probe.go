@@ -193,10 +193,17 @@ func (r *Registry) bind(d *Device, env *Env) {
 	}
 	d.Driver, d.State = drv, Bound
 	if d.Binding.IRQ && len(d.IRQs) > 0 && env.Claim != nil {
+		if env.IRQ == nil {
+			// Nobody could unmask the line: the device works without
+			// interrupts, and says so.
+			d.Fail(fmt.Errorf("no interrupt controller driver: interrupt %d stays masked", d.IRQs[0]))
+			return
+		}
 		if err := env.Claim(d.IRQs[0]); err != nil {
 			d.Fail(fmt.Errorf("claim interrupt %d: %w", d.IRQs[0], err))
 			return
 		}
+		d.Serving = true
 		go serve(d, env, d.IRQs[0])
 	}
 }

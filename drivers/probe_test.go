@@ -129,6 +129,7 @@ func TestInterruptLoop(t *testing.T) {
 	m := r.Probe(raspi4b(t), env)
 	d := m.Find("uart")
 	require.NotNil(t, d)
+	assert.True(t, d.Serving)
 	assert.Equal(t, []int{153}, claimed)
 	for i := 0; i < 3; i++ {
 		fires <- struct{}{}
@@ -141,4 +142,17 @@ func TestInterruptLoop(t *testing.T) {
 func TestWrap(t *testing.T) {
 	got := wrap("aa bb cc dd", 5, "  ")
 	assert.Equal(t, "aa bb\n  cc\n  dd", got, "wrap(aa bb cc dd, 5)")
+}
+
+func TestInterruptsWithoutController(t *testing.T) {
+	claimed := false
+	env := &Env{Claim: func(int) error { claimed = true; return nil }, Wait: func(int) error { select {} }}
+	var r Registry
+	r.Register(Binding{Name: "uart", Compatible: []string{"arm,pl011"}, IRQ: true,
+		New: func(*Device, *Env) (DeviceDriver, error) { return &fake{log: new([]string)}, nil }})
+	d := r.Probe(raspi4b(t), env).Find("uart")
+	require.NotNil(t, d, "the device binds without its interrupt")
+	assert.False(t, d.Serving)
+	assert.False(t, claimed, "no line claimed that nobody can unmask")
+	assert.Contains(t, d.LastError(), "no interrupt controller driver")
 }

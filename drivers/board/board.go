@@ -187,9 +187,10 @@ func treeClock(t *fdt.Tree, n *fdt.Node) uint32 {
 	return 0
 }
 
-// Console returns the bound UART the console uses: the first PL011.
+// Console returns the bound UART the console uses: the first PL011, if its
+// receive interrupt is served (otherwise Read would wait forever).
 func Console(m *drivers.Manager) io.ReadWriter {
-	if d := m.Find("uart"); d != nil {
+	if d := m.Find("uart"); d != nil && d.Serving {
 		return d.Driver
 	}
 	return nil
