@@ -58,6 +58,25 @@ func (d *Device) HandlerTime() time.Duration {
 	return time.Duration(d.handled.Load() / int64(n))
 }
 
+// ServedLines returns the interrupt IDs the framework serves for the
+// device: the node's interrupts at the binding's Lines (the first when
+// Lines is empty).
+func (d *Device) ServedLines() []int {
+	if d.Binding == nil || !d.Binding.IRQ || len(d.IRQs) == 0 {
+		return nil
+	}
+	if len(d.Binding.Lines) == 0 {
+		return d.IRQs[:1]
+	}
+	var ids []int
+	for _, i := range d.Binding.Lines {
+		if i < len(d.IRQs) {
+			ids = append(ids, d.IRQs[i])
+		}
+	}
+	return ids
+}
+
 // Errors is how many errors the driver has returned since it was bound.
 func (d *Device) Errors() uint64 { return d.errors.Load() }
 

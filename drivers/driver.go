@@ -83,7 +83,8 @@ type Binding struct {
 	Compatible []string
 	Kind       Kind
 	After      []string
-	IRQ        bool // run an interrupt goroutine for the device's first line
+	IRQ        bool  // run an interrupt goroutine for the device's lines
+	Lines      []int // which of the node's interrupts to serve (indexes); empty: the first
 	// Absent, when set, is what to do if no node matches, said in one
 	// line of the report (for example "using the seeded generator").
 	Absent string

@@ -199,12 +199,14 @@ func (r *Registry) bind(d *Device, env *Env) {
 			d.Fail(fmt.Errorf("no interrupt controller driver: interrupt %d stays masked", d.IRQs[0]))
 			return
 		}
-		if err := env.Claim(d.IRQs[0]); err != nil {
-			d.Fail(fmt.Errorf("claim interrupt %d: %w", d.IRQs[0], err))
-			return
+		for _, id := range d.ServedLines() {
+			if err := env.Claim(id); err != nil {
+				d.Fail(fmt.Errorf("claim interrupt %d: %w", id, err))
+				continue
+			}
+			d.Serving = true
+			go serve(d, env, id)
 		}
-		d.Serving = true
-		go serve(d, env, d.IRQs[0])
 	}
 }
 

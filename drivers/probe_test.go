@@ -156,3 +156,20 @@ func TestInterruptsWithoutController(t *testing.T) {
 	assert.False(t, claimed, "no line claimed that nobody can unmask")
 	assert.Contains(t, d.LastError(), "no interrupt controller driver")
 }
+
+func TestServedLines(t *testing.T) {
+	tests := []struct {
+		irq   bool
+		lines []int
+		want  []int
+	}{
+		{false, nil, nil},
+		{true, nil, []int{145}},
+		{true, []int{0, 1, 2}, []int{145, 146, 147}},
+		{true, []int{3, 9}, []int{148}}, // index 9 does not exist
+	}
+	for _, tt := range tests {
+		d := &Device{IRQs: []int{145, 146, 147, 148}, Binding: &Binding{IRQ: tt.irq, Lines: tt.lines}}
+		assert.Equal(t, tt.want, d.ServedLines(), "ServedLines(IRQ %v, Lines %v)", tt.irq, tt.lines)
+	}
+}

@@ -141,12 +141,12 @@ func showIRQs() {
 	}
 	var lines []string
 	for _, d := range devices.Devices {
-		if d.State == drivers.Bound && d.Binding.IRQ && len(d.IRQs) > 0 {
-			lines = append(lines, fmt.Sprintf("  %4d  %-8s %-32s %d", d.IRQs[0], d.Binding.Name, d.Path, d.IRQCount()))
+		if d.State == drivers.Bound && d.Serving {
+			lines = append(lines, fmt.Sprintf("  %4s  %-8s %-32s %d", fmt.Sprint(d.ServedLines()), d.Binding.Name, d.Path, d.IRQCount()))
 		}
 	}
 	sort.Strings(lines)
-	fmt.Println("  line  driver   device                           count")
+	fmt.Println("  lines driver   device                           count")
 	for _, l := range lines {
 		fmt.Println(l)
 	}

@@ -62,7 +62,10 @@ func Drivers(o Options) *drivers.Registry {
 		New: newMailbox,
 	})
 	r.Register(drivers.Binding{
-		Name: "gpio", Compatible: []string{"brcm,bcm2711-gpio"}, After: []string{"gic"}, IRQ: true,
+		// Its first three interrupts are the three banks' events (pins
+		// 0-27, 28-45, 46-57); the fourth, any bank, would duplicate them.
+		Name: "gpio", Compatible: []string{"brcm,bcm2711-gpio"}, After: []string{"gic"},
+		IRQ: true, Lines: []int{0, 1, 2},
 		New: func(d *drivers.Device, env *drivers.Env) (drivers.DeviceDriver, error) {
 			return gpio.New(reg.New(env.Regs, d.Regs[0].Address)), nil
 		},
