@@ -58,7 +58,7 @@ func buildInitramfs(t *testing.T, cases []userCase) (cpio, root string) {
 	data, err := os.ReadFile(bb)
 	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "busybox"), data, 0o755))
-	for _, applet := range []string{"sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq"} {
+	for _, applet := range []string{"sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq", "touch", "printf"} {
 		require.NoError(t, os.Symlink("busybox", filepath.Join(bin, applet)))
 	}
 	var list strings.Builder
@@ -132,6 +132,30 @@ func TestQEMUUserPrograms(t *testing.T) {
 	cases := []userCase{
 		{name: "hello", argv: []string{"/bin/hello", "a", "b"}},
 		{name: "busybox-echo", argv: []string{"/bin/busybox", "echo", "hello", "world"}, want: "hello world\n"},
+		{name: "exit-status", argv: []string{"/bin/conform", "exit3"}, want: "== exit3\n", exit: 3},
+		{name: "exec", argv: []string{"/bin/conform", "exec"}, want: "== exec\n" +
+			"exec \"from a child\\n\" <nil>\nexit code 7\nstdin \"12\" <nil>\nmissing program: true\n"},
+	}
+	for _, s := range []struct{ name, script, want string }{
+		{"sh-pipe", "echo hello big world | wc -w", "3\n"},
+		{"sh-redirect", "echo abc > /tmp/f; cat /tmp/f; echo def >> /tmp/f; wc -l < /tmp/f", "abc\n2\n"},
+		{"sh-glob", "mkdir -p /tmp/g && cd /tmp/g && touch a.txt b.txt c.log && echo *.txt", "a.txt b.txt\n"},
+		{"sh-ls", "mkdir -p /tmp/l/d && echo x > /tmp/l/f && ls /tmp/l", "d\nf\n"},
+		{"sh-sort-grep-sed", "printf 'b\\na\\nc\\n' | sort | grep -v c | sed s/a/A/", "A\nb\n"},
+		{"sh-rm", "mkdir /tmp/r && echo > /tmp/r/x && rm -r /tmp/r; ls /tmp/r; echo status $?", "ls: /tmp/r: No such file or directory\nstatus 1\n"},
+		{"sh-ps", "ps | head -n 1", "PID   USER     COMMAND\n"},
+		{"sh-kill", "sleep 10 & kill $!; wait $!; echo status $?", "Terminated\nstatus 143\n"},
+		{"sh-loop", "for i in 1 2 3; do echo n$i; done; x=$(echo inner); echo \"got $x\"", "n1\nn2\nn3\ngot inner\n"},
+		{"sh-exit", "exit 5", ""},
+	} {
+		exit := 0
+		if s.name == "sh-exit" {
+			exit = 5
+		}
+		cases = append(cases, userCase{name: s.name, argv: []string{"/bin/sh", "-c", s.script + " 2>&1"}, want: s.want, exit: exit})
+	}
+	for _, c := range []string{"files", "pipes", "signals", "threads", "time", "memory", "nilpanic", "kernelmem", "efault"} {
+		cases = append(cases, userCase{name: "go-" + c, argv: []string{"/bin/conform", c}})
 	}
 	cpio, root := buildInitramfs(t, cases)
 	for _, board := range []string{"virt", "raspi4b"} {

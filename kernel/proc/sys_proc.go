@@ -204,57 +204,110 @@ func sysExitGroup(t *Thread, a args) (uint64, error) {
 	return 0, nil
 }
 
-// sysWait4 reaps an exited child: pid > 0 that child, -1 any, 0 the
-// caller's group, < -1 group -pid.
-func sysWait4(t *Thread, a args) (uint64, error) {
-	pid, options := int32(a[0]), a[2]
+// waitFor waits for an exited child that match accepts, and reaps it
+// unless keep is set. It returns the child, or nil with WNOHANG and none
+// ready.
+func (t *Thread) waitFor(match func(c *Process, mypgid int) bool, nohang, keep bool) (*Process, error) {
 	p, k := t.p, t.p.k
-	if options&^(linux.WNOHANG|linux.WUNTRACED|8|0x40000000) != 0 { // 8: WCONTINUED
-		return 0, linux.EINVAL
-	}
 	for {
 		p.mu.Lock()
-		mypgid := p.pgid
 		found := false
 		for i, c := range p.children {
 			c.mu.Lock()
-			match := pid == -1 || int32(c.PID) == pid || (pid == 0 && c.pgid == mypgid) || (pid < -1 && int32(c.pgid) == -pid)
-			zombie, status := c.zombie, c.status
+			ok := match(c, p.pgid)
+			zombie := c.zombie
 			c.mu.Unlock()
-			if !match {
+			if !ok {
 				continue
 			}
 			found = true
 			if !zombie {
 				continue
 			}
-			p.children = append(p.children[:i:i], p.children[i+1:]...)
-			p.mu.Unlock()
-			k.mu.Lock()
-			delete(k.procs, c.PID)
-			k.mu.Unlock()
-			if a[1] != 0 {
-				if err := t.putU32(a[1], uint32(status)); err != nil {
-					return 0, linux.EFAULT
-				}
+			if !keep {
+				p.children = append(p.children[:i:i], p.children[i+1:]...)
 			}
-			return uint64(c.PID), nil
+			p.mu.Unlock()
+			if !keep {
+				k.mu.Lock()
+				delete(k.procs, c.PID)
+				k.mu.Unlock()
+			}
+			return c, nil
 		}
 		p.mu.Unlock()
 		if !found {
-			return 0, linux.ECHILD
+			return nil, linux.ECHILD
 		}
-		if options&linux.WNOHANG != 0 {
-			return 0, nil
+		if nohang {
+			return nil, nil
 		}
 		if t.interrupted() {
-			return 0, linux.EINTR
+			return nil, linux.EINTR
 		}
 		select {
 		case <-p.childCh:
 		case <-t.wake:
 		}
 	}
+}
+
+// sysWait4 reaps an exited child: pid > 0 that child, -1 any, 0 the
+// caller's group, < -1 group -pid.
+func sysWait4(t *Thread, a args) (uint64, error) {
+	pid, options := int32(a[0]), a[2]
+	if options&^(linux.WNOHANG|linux.WUNTRACED|8|linux.WALL) != 0 { // 8: WCONTINUED
+		return 0, linux.EINVAL
+	}
+	c, err := t.waitFor(func(c *Process, mypgid int) bool {
+		return pid == -1 || int32(c.PID) == pid || (pid == 0 && c.pgid == mypgid) || (pid < -1 && int32(c.pgid) == -pid)
+	}, options&linux.WNOHANG != 0, false)
+	if c == nil {
+		return 0, err
+	}
+	if a[1] != 0 {
+		if err := t.putU32(a[1], uint32(c.status)); err != nil {
+			return 0, linux.EFAULT
+		}
+	}
+	return uint64(c.PID), nil
+}
+
+// sysWaitid is waitid(idtype, id, infop, options) for exited children.
+func sysWaitid(t *Thread, a args) (uint64, error) {
+	const (
+		pAll, pPID, pPGID = 0, 1, 2
+		wExited, wNowait  = 4, 0x1000000
+	)
+	idtype, id, options := a[0], int(int32(a[1])), a[3]
+	if options&wExited == 0 || idtype > pPGID {
+		return 0, linux.EINVAL
+	}
+	c, err := t.waitFor(func(c *Process, _ int) bool {
+		return idtype == pAll || (idtype == pPID && c.PID == id) || (idtype == pPGID && c.pgid == id)
+	}, options&linux.WNOHANG != 0, options&wNowait != 0)
+	if err != nil {
+		return 0, err
+	}
+	if a[2] == 0 {
+		return 0, nil
+	}
+	info := make([]byte, linux.SizeofSiginfo)
+	if c != nil {
+		le := binary.LittleEndian
+		c.mu.Lock()
+		status := c.status
+		c.mu.Unlock()
+		le.PutUint32(info[0:], uint32(linux.SIGCHLD))
+		code, val := linux.CLD_EXITED, status>>8&0xff
+		if status&0x7f != 0 {
+			code, val = linux.CLD_KILLED, status&0x7f
+		}
+		le.PutUint32(info[8:], uint32(code))
+		le.PutUint32(info[16:], uint32(c.PID))
+		le.PutUint32(info[24:], uint32(val))
+	}
+	return 0, t.p.memory().CopyOut(a[2], info)
 }
 
 func (k *Kernel) pidArg(t *Thread, pid uint64) (*Process, error) {

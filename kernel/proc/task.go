@@ -120,9 +120,12 @@ func (t *Thread) syscall() {
 	a := args{t.regs.X[0], t.regs.X[1], t.regs.X[2], t.regs.X[3], t.regs.X[4], t.regs.X[5]}
 	var ret uint64
 	var err error
-	if nr < uint64(len(dispatch)) && dispatch[nr] != nil && dispatch[nr].Handler != nil {
+	switch {
+	case nr < uint64(len(dispatch)) && dispatch[nr] != nil && dispatch[nr].Handler != nil:
 		ret, err = dispatch[nr].Handler(t, a)
-	} else {
+	case nr < uint64(len(dispatch)) && dispatch[nr] != nil:
+		err = linux.ENOSYS // known, deliberately unsupported: not logged
+	default:
 		k.logUnknown(nr, t.p)
 		err = linux.ENOSYS
 	}

@@ -183,3 +183,10 @@ func validName(name string) error {
 	}
 	return nil
 }
+
+// Touch sets the modification time to now.
+func (n *Inode) Touch() {
+	n.mu.Lock()
+	n.mtime = time.Now()
+	n.mu.Unlock()
+}
