@@ -34,6 +34,13 @@ const (
 	ControlDriver = 100
 )
 
+// InterruptsServed is implemented by drivers that work either polled or
+// interrupt-driven: the framework calls InterruptsServed once their
+// interrupt goroutines run.
+type InterruptsServed interface {
+	InterruptsServed()
+}
+
 // ErrUnsupported is returned by Read, Write or Control of a driver that
 // has no such operation.
 var ErrUnsupported = errors.New("drivers: operation not supported by this device")

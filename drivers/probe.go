@@ -207,6 +207,9 @@ func (r *Registry) bind(d *Device, env *Env) {
 			d.Serving = true
 			go serve(d, env, id)
 		}
+		if is, ok := drv.(InterruptsServed); ok && d.Serving {
+			is.InterruptsServed()
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/burrow-os/burrow/kernel/core"
 	"github.com/burrow-os/burrow/kernel/ktest"
 )
 
@@ -39,11 +40,15 @@ func checkBlock(r *ktest.Reporter) error {
 	}
 	size := min(dev.Size(), 8<<20)
 	buf := make([]byte, size)
+	t0 := core.Counter()
 	if _, err := dev.ReadAt(buf, 0); err != nil {
 		return err
 	}
+	st, _ := core.ReadStats()
+	perSector := (core.Counter() - t0) * 1e9 / st.CounterFreq / uint64(size/512)
 	sum := sha256.Sum256(buf)
-	r.Report("block", "driver", name, "size", dev.Size(), "read", size, "sha256", fmt.Sprintf("%x", sum))
+	r.Report("block", "driver", name, "size", dev.Size(), "read", size, "sha256", fmt.Sprintf("%x", sum),
+		"ns_per_sector", perSector)
 	last := dev.Size()/512 - 1
 	want := bytes.Repeat([]byte{'.'}, 512)
 	copy(want, fmt.Sprintf("%s%d\n", BlockPattern, last))

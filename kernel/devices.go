@@ -19,10 +19,12 @@ var consoleIn io.Reader = os.Stdin
 
 // deviceInit binds drivers to what the device tree describes and prints
 // the zero-configuration report. uart=c on the command line binds the
-// UART's critical (C) driver instead of the Go one.
+// UART's critical (C) driver instead of the Go one; block=poll makes block
+// devices spin for completions instead of sleeping until their interrupt.
 func deviceInit() {
 	v, _ := ktest.Arg(os.Args, "uart")
-	m, err := board.Probe(board.Options{CUART: v == "c", DMA: deviceDMA()}, os.Stdout)
+	blk, _ := ktest.Arg(os.Args, "block")
+	m, err := board.Probe(board.Options{CUART: v == "c", PollBlock: blk == "poll", DMA: deviceDMA()}, os.Stdout)
 	if err != nil {
 		fmt.Println("devices:", err)
 		return

@@ -186,6 +186,7 @@ func assertBlock(t *testing.T, res *qemu.Result, driver, path, sum string, size 
 	assert.Equal(t, driver, blk[0].Get("driver"))
 	assert.Equal(t, strconv.Itoa(size), blk[0].Get("size"))
 	assert.Equal(t, sum, blk[0].Get("sha256"), "the disk as the driver read it")
+	t.Logf("%s", blk[0])
 	img, err := os.ReadFile(path)
 	require.NoError(t, err)
 	last := img[size-512:]
@@ -198,7 +199,7 @@ func assertBlock(t *testing.T, res *qemu.Result, driver, path, sum string, size 
 // legacy transport (QEMU's default) and the modern one.
 func TestQEMUVirtioBlock(t *testing.T) {
 	testenv.NeedQEMU(t, "kernel8.img")
-	for _, transport := range []string{"legacy", "modern"} {
+	for _, transport := range []string{"legacy", "modern", "legacy-polled"} {
 		t.Run(transport, func(t *testing.T) {
 			t.Parallel()
 			const size = 1 << 20
@@ -207,7 +208,11 @@ func TestQEMUVirtioBlock(t *testing.T) {
 			if transport == "modern" {
 				extra = append(extra, "-global", "virtio-mmio.force-legacy=false")
 			}
-			res := bootDrivers(t, "virt", "", extra, nil)
+			args := ""
+			if transport == "legacy-polled" {
+				args = "block=poll"
+			}
+			res := bootDrivers(t, "virt", args, extra, nil)
 			assert.Equal(t, 0, res.ExitCode, "console:\n%s", strings.Join(res.Lines, "\n"))
 			got := results(t, res)
 			assert.Equal(t, "pass", got["block"])

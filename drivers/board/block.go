@@ -9,7 +9,7 @@ import (
 )
 
 // registerBlock adds the block-device drivers.
-func registerBlock(r *drivers.Registry) {
+func registerBlock(r *drivers.Registry, o Options) {
 	// One SDHCI driver for both BCM2711 controllers; the base clock comes
 	// from the firmware (EMMC2 is clock 12, the legacy EMMC clock 1).
 	r.Register(drivers.Binding{
@@ -28,7 +28,7 @@ func registerBlock(r *drivers.Registry) {
 		},
 	})
 	r.Register(drivers.Binding{
-		Name: "virtio", Compatible: []string{"virtio,mmio"},
+		Name: "virtio", Compatible: []string{"virtio,mmio"}, IRQ: !o.PollBlock,
 		New: func(d *drivers.Device, env *drivers.Env) (drivers.DeviceDriver, error) {
 			return virtio.New(reg.New(env.Regs, d.Regs[0].Address), env.DMA)
 		},

@@ -44,6 +44,9 @@ type Options struct {
 	// DMA, when set, replaces the C core's allocator as the source of
 	// DMA memory (the kernel passes kernel/mm's non-cacheable buffers).
 	DMA func(size int) ([]byte, uint64, error)
+	// PollBlock makes block devices spin for completions instead of
+	// sleeping until their interrupt (kernel argument block=poll).
+	PollBlock bool
 }
 
 // Drivers returns the registry: every driver, in no particular order (the
@@ -95,7 +98,7 @@ func Drivers(o Options) *drivers.Registry {
 			return rng200.New(reg.New(env.Regs, d.Regs[0].Address)), nil
 		},
 	})
-	registerBlock(r)
+	registerBlock(r, o)
 	return r
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/burrow-os/burrow/drivers"
@@ -41,6 +42,12 @@ type Block struct {
 	mu      sync.Mutex // one request at a time
 	avail   uint16     // our next available index
 	used    uint16     // the used index we have seen
+
+	// Interrupts is set when requests should sleep until the device's
+	// interrupt instead of spinning (the board sets it when the framework
+	// serves the line); done carries HandleInterrupt's wakeups.
+	Interrupts atomic.Bool
+	done       chan struct{}
 }
 
 // New returns a driver for the virtio-mmio transport at regs. It fails with
@@ -56,7 +63,7 @@ func New(regs reg.Block, dma func(int) ([]byte, uint64, error)) (*Block, error) 
 	default:
 		return nil, fmt.Errorf("virtio device type %d is not a block device: %w", id, drivers.ErrNoDevice)
 	}
-	return &Block{regs: regs, dma: dma}, nil
+	return &Block{regs: regs, dma: dma, done: make(chan struct{}, 1)}, nil
 }
 
 // Initialize is the driver initialisation of 3.1.1, with the queue set up
@@ -179,15 +186,24 @@ func (b *Block) request(op uint32, sector uint64) error {
 	b.avail++
 	storeIndex(m[offAvail:], b.avail)
 	b.regs.Write(QueueNotify, 0)
-	// Wait for the used index to move.
+	// Wait for the used index to move: spinning, or, once the interrupt
+	// goroutine runs, sleeping until HandleInterrupt says it did.
 	elapsed := reg.Clock()
 	for loadIndex(m[offUsed:]) == b.used {
 		if elapsed() > 2*time.Second {
 			return fmt.Errorf("virtio: request for sector %d: no answer in 2 s", sector)
 		}
+		if b.Interrupts.Load() {
+			select {
+			case <-b.done:
+			case <-time.After(10 * time.Millisecond): // a lost interrupt costs 10 ms, not the request
+			}
+		}
 	}
 	b.used++
-	b.regs.Write(InterruptACK, b.regs.Read(InterruptStatus))
+	if !b.Interrupts.Load() {
+		b.regs.Write(InterruptACK, b.regs.Read(InterruptStatus))
+	}
 	if s := m[offStatus]; s != blkOK {
 		return fmt.Errorf("virtio: request for sector %d: status %d", sector, s)
 	}
@@ -203,6 +219,25 @@ func (b *Block) desc(i int, off uint64, n uint32, flags, next uint16) {
 	le.PutUint16(d[14:], next)
 }
 
+// InterruptsServed tells the driver its interrupt goroutine runs, so
+// requests may sleep until the interrupt (drivers.InterruptsServed).
+func (b *Block) InterruptsServed() { b.Interrupts.Store(true) }
+
+// HandleInterrupt acknowledges the device's interrupt (4.2.2:
+// InterruptStatus bit 0 is "used buffer notification") and wakes the
+// request waiting for it.
+func (b *Block) HandleInterrupt() error {
+	st := b.regs.Read(InterruptStatus)
+	b.regs.Write(InterruptACK, st)
+	if st&1 != 0 {
+		select {
+		case b.done <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
 // Control answers ControlDescribe.
 func (b *Block) Control(cmd drivers.ControlCommand, arg any) error {
 	if s, ok := arg.(*string); ok && cmd == drivers.ControlDescribe {
@@ -210,7 +245,11 @@ func (b *Block) Control(cmd drivers.ControlCommand, arg any) error {
 		if b.legacy {
 			kind = "legacy"
 		}
-		*s = fmt.Sprintf("virtio block device (%s transport), %d sectors (%d KiB)", kind, b.sectors, b.sectors/2)
+		wait := "polled"
+		if b.Interrupts.Load() {
+			wait = "interrupt-driven"
+		}
+		*s = fmt.Sprintf("virtio block device (%s transport), %d sectors (%d KiB), %s completion", kind, b.sectors, b.sectors/2, wait)
 		return nil
 	}
 	return drivers.ErrUnsupported

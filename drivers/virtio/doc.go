@@ -6,7 +6,8 @@
 //
 // Block is an io.ReaderAt and io.WriterAt over 512-byte sectors. Requests
 // are synchronous: one three-descriptor chain (header, data, status) at a
-// time, completion polled on the used ring, so no interrupt is needed.
+// time. The request then spins on the used ring or, once the framework
+// serves the device's interrupt, sleeps until HandleInterrupt wakes it.
 //
 // Where it runs: the Go kernel at EL1 after the runtime has started, with
 // DMA memory from the C core (virt's virtio devices are cache-coherent,
