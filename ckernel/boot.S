@@ -32,50 +32,17 @@ primary_entry:
 	lsr	x21, x21, #2
 
 	// (2) Only core 0 (MPIDR_EL1.Aff0 = 0, ARM ARM D23.2.101) boots. On
-	// raspi4b an ELF enters on all four cores; the others wait here
-	// until SMP support releases them.
+	// raspi4b an ELF enters on all four cores; the others wait in
+	// park_secondary until smp.c releases them.
 	mrs	x0, mpidr_el1
 	and	x0, x0, #0xff
-	cbnz	x0, park
+	cbnz	x0, park_secondary
 
 	// (3) Drop to EL1, one level at a time.
-	cmp	x21, #3
-	b.ne	1f
-	mov	x0, #SCR_EL3_VALUE
-	msr	scr_el3, x0
-	msr	cptr_el3, xzr			// D23.2.31: FP/SIMD not trapped to EL3
-	ldr	x0, =SCTLR_EL2_RES1
-	msr	sctlr_el2, x0
-	mov	x0, #SPSR_EL2H_MASKED
-	msr	spsr_el3, x0
-	adr	x0, 1f				// near label: adr reaches it
-	msr	elr_el3, x0
-	eret
-1:	mrs	x0, CurrentEL
-	cmp	x0, #(2 << 2)
-	b.ne	2f
-	ldr	x0, =HCR_EL2_VALUE
-	msr	hcr_el2, x0
-	ldr	x0, =CPTR_EL2_VALUE
-	msr	cptr_el2, x0
-	mov	x0, #CNTHCTL_EL2_VALUE
-	msr	cnthctl_el2, x0
-	msr	cntvoff_el2, xzr		// virtual counter = physical counter
-	ldr	x0, =SCTLR_EL1_RES1
-	msr	sctlr_el1, x0
-	mov	x0, #SPSR_EL1H_MASKED
-	msr	spsr_el2, x0
-	adr	x0, 2f
-	msr	elr_el2, x0
-	eret
+	bl	drop_to_el1
 
-	// (4) At EL1, MMU off. FP/SIMD on (the Go runtime needs it); a stack
-	// in BSS, addressed physically; BSS zeroed.
-2:	ldr	x0, =SCTLR_EL1_RES1
-	msr	sctlr_el1, x0
-	mov	x0, #CPACR_EL1_FPEN
-	msr	cpacr_el1, x0
-	isb
+	// (4) At EL1, MMU off: a stack in BSS, addressed physically; BSS
+	// zeroed.
 	adrp	x0, boot_stack_top
 	add	x0, x0, :lo12:boot_stack_top
 	mov	sp, x0
@@ -115,5 +82,90 @@ high_entry:
 
 park:
 	wfe
+	b	park
+
+	.section .text.head, "ax"
+// drop_to_el1 returns to its caller at EL1h, with the MMU off, DAIF masked
+// and FP/SIMD enabled, from whichever of EL3, EL2 or EL1 it was called at.
+// It uses x0 only, and is called with no stack.
+drop_to_el1:
+	mrs	x0, CurrentEL			// ARM ARM C5.2.1: EL in bits 3:2
+	cmp	x0, #(3 << 2)
+	b.ne	1f
+	mov	x0, #SCR_EL3_VALUE
+	msr	scr_el3, x0
+	msr	cptr_el3, xzr			// D23.2.31: FP/SIMD not trapped to EL3
+	ldr	x0, =SCTLR_EL2_RES1
+	msr	sctlr_el2, x0
+	mov	x0, #SPSR_EL2H_MASKED
+	msr	spsr_el3, x0
+	adr	x0, 1f				// near label: adr reaches it
+	msr	elr_el3, x0
+	eret
+1:	mrs	x0, CurrentEL
+	cmp	x0, #(2 << 2)
+	b.ne	2f
+	ldr	x0, =HCR_EL2_VALUE
+	msr	hcr_el2, x0
+	ldr	x0, =CPTR_EL2_VALUE
+	msr	cptr_el2, x0
+	mov	x0, #CNTHCTL_EL2_VALUE
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr		// virtual counter = physical counter
+	ldr	x0, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x0
+	mov	x0, #SPSR_EL1H_MASKED
+	msr	spsr_el2, x0
+	adr	x0, 2f
+	msr	elr_el2, x0
+	eret
+2:	ldr	x0, =SCTLR_EL1_RES1		// at EL1: MMU and caches off
+	msr	sctlr_el1, x0
+	mov	x0, #CPACR_EL1_FPEN		// FP/SIMD on: the Go runtime needs it
+	msr	cpacr_el1, x0
+	isb
+	ret
+
+// park_secondary: a secondary core that entered the image (all cores do
+// when QEMU raspi4b loads the ELF at EL3) waits here, MMU off, until smp.c
+// writes the physical address to jump to into secondary_release.
+park_secondary:
+	wfe
+	adrp	x1, secondary_release
+	add	x1, x1, :lo12:secondary_release
+	ldr	x1, [x1]
+	cbz	x1, park_secondary
+	br	x1
+
+// secondary_entry is where smp.c starts a secondary core: through the spin
+// table (the Pi's firmware and QEMU raspi4b), PSCI CPU_ON (QEMU virt), or
+// park_secondary. It runs at the physical address, MMU off, at any EL.
+	.globl	secondary_entry
+secondary_entry:
+	bl	drop_to_el1
+	mrs	x19, mpidr_el1
+	and	x19, x19, #0xff			// this core's number
+	// Its boot stack: secondary_stacks + (n + 1) * SECONDARY_STACK_SIZE.
+	adrp	x0, secondary_stacks
+	add	x0, x0, :lo12:secondary_stacks
+	add	x1, x19, #1
+	mov	x2, #SECONDARY_STACK_SIZE
+	madd	x0, x1, x2, x0
+	mov	sp, x0
+	bl	mmu_enable_secondary		// the primary's tables, MMU on
+	ldr	x0, =secondary_high
+	br	x0
+
+	.text
+secondary_high:
+	ldr	x0, =secondary_stacks		// the same stack, now at its linked address
+	add	x1, x19, #1
+	mov	x2, #SECONDARY_STACK_SIZE
+	madd	x0, x1, x2, x0
+	mov	sp, x0
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, x19
+	bl	secondary_main			// never returns
 	b	park
 	.ltorg

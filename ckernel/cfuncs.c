@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "memlayout.h"
 #include "palloc.h"
+#include "spinlock.h"
 
 #define MIN_SHIFT 4  // 16 bytes
 #define MAX_SHIFT 11 // 2 KiB
@@ -32,9 +33,9 @@ static int class_of(size_t size) {
 	return c;
 }
 
-void *go_alloc_kernel_memory(size_t size) {
-	if (size == 0 || size > (1UL << MAX_SHIFT))
-		return NULL;
+// alloc_locked is go_alloc_kernel_memory under the big kernel lock: a
+// direct call arrives without it, from any core.
+static void *alloc_locked(size_t size) {
 	if (!page_class) {
 		u64 pa = palloc_alloc(CLASS_PAGES / PAGE_SIZE);
 		if (!pa)
@@ -59,9 +60,16 @@ void *go_alloc_kernel_memory(size_t size) {
 	return o;
 }
 
-void go_free_kernel_memory(void *p) {
-	if (!p || !page_class)
-		return;
+void *go_alloc_kernel_memory(size_t size) {
+	if (size == 0 || size > (1UL << MAX_SHIFT))
+		return NULL;
+	bkl_enter();
+	void *p = alloc_locked(size);
+	bkl_exit();
+	return p;
+}
+
+static void free_locked(void *p) {
 	u64 pa = VIRT_TO_PHYS(p);
 	int c = pa < 4 * GiB ? page_class[pa / PAGE_SIZE] - 1 : -1;
 	if (c < 0)
@@ -69,6 +77,15 @@ void go_free_kernel_memory(void *p) {
 	struct free_obj *o = p;
 	o->next = free_list[c];
 	free_list[c] = o;
+}
+
+void go_free_kernel_memory(void *p) {
+	if (!p)
+		return;
+	bkl_enter();
+	if (page_class)
+		free_locked(p);
+	bkl_exit();
 }
 
 __attribute__((noinline)) u64 c_nop(u64 x) {

@@ -16,12 +16,18 @@ struct cpu {
 	int id;                 // MPIDR_EL1.Aff0
 	struct thread *thread;  // the thread running on this CPU
 	struct thread *idle;    // this CPU's idle thread (its boot context)
+	int rr;                 // where its round-robin search of threads[] resumes
+	u64 next_tick;          // counter value of its next periodic tick
+	u64 irq_ticks;          // counter ticks spent handling interrupts
+	bool online;
 };
 
 extern struct cpu cpus[MAX_CPUS];
 
 // cpu_init points this core's TPIDR_EL1 at cpus[id].
 void cpu_init(int id);
+// cpus_online is a mask of the CPUs running the kernel.
+u64 cpus_online(void);
 
 static inline struct cpu *mycpu(void) { return (struct cpu *)read_sysreg(tpidr_el1); }
 

@@ -20,6 +20,7 @@ enum {
 	GICD_IPRIORITYR = 0x400,
 	GICD_ITARGETSR = 0x800,
 	GICD_ICFGR = 0xc00,
+	GICD_SGIR = 0xf00,
 };
 // CPU interface registers, IHI 0048B table 4-2.
 enum {
@@ -56,11 +57,23 @@ void gic_init(u64 dist, u64 cpu) {
 		mmio_write32(gicd + GICD_ITARGETSR + i, 0x01010101);
 	// 5. Distributor on (bit 0; see the group rule above).
 	mmio_write32(gicd + GICD_CTLR, 1);
-	// 6. CPU interface: let every priority below 0xf0 through, no
-	//    preemption grouping, then enable it.
+	// 6. This core's CPU interface.
+	gic_cpu_init();
+}
+
+void gic_cpu_init(void) {
+	// The CPU interface is banked per core (IHI 0048B 4.1.1): let every
+	// priority below 0xf0 through, no preemption grouping, then enable it.
 	mmio_write32(gicc + GICC_PMR, 0xf0);
 	mmio_write32(gicc + GICC_BPR, 0);
 	mmio_write32(gicc + GICC_CTLR, 1);
+}
+
+void gic_send_sgi(u32 id, u32 targets) {
+	// GICD_SGIR (4.3.15): TargetListFilter 0 (use the list), the
+	// CPUTargetList in bits 23:16, the SGI number in bits 3:0.
+	dsb(ishst); // stores before the interrupt are visible to its handler
+	mmio_write32(gicd + GICD_SGIR, (targets & 0xff) << 16 | (id & 0xf));
 }
 
 void gic_enable(u32 id) {

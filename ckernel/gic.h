@@ -5,6 +5,11 @@
 // gic_init brings up the distributor at dist and this core's CPU
 // interface at cpu; every interrupt starts disabled.
 void gic_init(u64 dist, u64 cpu);
+// gic_cpu_init enables the calling core's CPU interface (each core calls it).
+void gic_cpu_init(void);
+// gic_send_sgi raises software-generated interrupt id on the CPUs in the
+// bit mask targets.
+void gic_send_sgi(u32 id, u32 targets);
 // gic_enable lets interrupt id through, at a middle priority, to CPU 0.
 void gic_enable(u32 id);
 // gic_disable masks interrupt id at the distributor.

@@ -17,6 +17,8 @@
 #include "report.h"
 #include "selftest.h"
 #include "semihost.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "timer.h"
 #include "thread.h"
 #include "trap.h"
@@ -102,6 +104,25 @@ static void banner(void) {
 	       bootinfo.entry_el, ram_total(), plat.cpus, insns);
 }
 
+// start_secondaries brings up as many cores as cpus= asks (default 1, for
+// now: the SMP issue makes all of them the default once it is done).
+static void start_secondaries(void) {
+	char buf[8];
+	cpus[0].online = true;
+	gic_enable(SGI_WAKE);
+	int want = bootarg(plat.bootargs, "cpus", buf, sizeof buf) ? (int)parse_u64(buf) : 1;
+	if (want <= 1)
+		return;
+	int online = smp_start(want);
+	kprintf("%d CPUs online\n", online);
+	// test=smp: report which cores came up, and stop.
+	if (bootarg(plat.bootargs, "test", buf, sizeof buf) && strcmp(buf, "smp") == 0) {
+		report("smp", "online=%d mask=0x%lx", online, cpus_online());
+		report("done", "status=%s", online == want ? "pass" : "fail");
+		halt(online == want ? 0 : 1);
+	}
+}
+
 // start_go loads the Go kernel unless the boot arguments say go=0, which
 // keeps the C core's own console (for debugging the C core alone).
 static bool start_go(void) {
@@ -117,6 +138,7 @@ static bool start_go(void) {
 void kmain(void) {
 	trap_init();                                  // exception vectors: faults are reported from here on
 	cpu_init(0);                                  // this core's per-CPU block in TPIDR_EL1
+	bkl_enter();                                  // the big kernel lock, held by C code from here on
 	const char *err = platform_probe(PHYS_TO_VIRT(bootinfo.dtb_pa)); // board, UART, GIC, timer from the DT
 	console_init();                               // GPIO 14/15 and the PL011
 	if (err)
@@ -127,13 +149,14 @@ void kmain(void) {
 	banner();                                     // board, entry EL, RAM; the boot report
 	memory_init();                                // the page allocator, over RAM from the DT
 	vm_init();                                    // the kernel region's page tables in TTBR0
-	thread_init();                                // this context becomes the idle thread
+	thread_init();                                // this context becomes CPU 0's idle thread
 	gic_init(plat.gicd, plat.gicc);               // interrupt controller, all lines off
 	timer_init(plat.timer_irq);                   // 100 Hz tick from the virtual timer
 	gic_enable(plat.timer_irq);                   // let the tick through
 	irq_enable();                                 // and unmask IRQs at EL1
 	selftest_run(plat.bootargs);                  // test=... or fault=... from the host
 	irq_disable();                                // C runs with IRQs masked from here on
+	start_secondaries();                          // cpus=N: the other cores, into their idle loops
 	if (start_go())                               // load the Go kernel and make it runnable
 		thread_idle_loop();                   // run it; idle in WFI when nothing is runnable
 	console_run();                                // no Go kernel: the C console, forever

@@ -40,6 +40,7 @@
 // Sizes of the stacks that live in the image's BSS.
 #define BOOT_STACK_SIZE (16 * 1024)
 #define EXC_STACK_SIZE (16 * 1024)
+#define SECONDARY_STACK_SIZE (16 * 1024) // each secondary core's boot and idle stack
 
 #ifndef __ASSEMBLER__
 #include "types.h"

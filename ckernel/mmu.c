@@ -143,9 +143,8 @@ static void invalidate_dcache(u64 start, u64 end) {
 	dsb(sy);
 }
 
-void mmu_enable(void) {
-	extern char __data_start[];
-	invalidate_dcache((u64)__data_start, (u64)_end);
+// load_and_enable is the common half of turning the MMU on.
+static void load_and_enable(void) {
 	write_sysreg(mair_el1, MAIR_VALUE);
 	write_sysreg(tcr_el1, tcr_value());
 	write_sysreg(ttbr0_el1, (u64)ttbr0_l0);
@@ -157,6 +156,18 @@ void mmu_enable(void) {
 	write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 12));
 	isb();
 }
+
+void mmu_enable(void) {
+	extern char __data_start[];
+	invalidate_dcache((u64)__data_start, (u64)_end);
+	load_and_enable();
+}
+
+// mmu_enable_secondary turns a secondary core's MMU on with the tables the
+// primary built. It must not invalidate any cache line: the primary's
+// caches may hold data not yet written back, and the page-table walks and
+// loads of this core are coherent with them once its MMU is on.
+void mmu_enable_secondary(void) { load_and_enable(); }
 
 void mmu_drop_identity(void) {
 	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | (1UL << 7)); // EPD0: no TTBR0 walks

@@ -25,6 +25,9 @@
 // mmu_enable loads MAIR, TCR and both TTBRs, then sets SCTLR_EL1.M, C and I.
 // It runs with the MMU off, from the identity-mapped boot code.
 void mmu_enable(void);
+// mmu_enable_secondary does the same on a secondary core, with the tables
+// the primary built (smp.c), leaving the caches alone.
+void mmu_enable_secondary(void);
 // mmu_drop_identity disables TTBR0 walks once boot runs at its linked address.
 void mmu_drop_identity(void);
 // mmu_build makes the tables: the image at KIMAGE_VA, the direct map of RAM

@@ -4,6 +4,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "panic.h"
+#include "smp.h"
 #include "thread.h"
 
 #define NSIG 64
@@ -134,8 +135,11 @@ long signal_send(int tid, int sig, int code, u64 addr) {
 	t->sigpending |= 1UL << (sig - 1);
 	t->sigcode[sig] = (u64)(i64)code;
 	t->sigaddr[sig] = addr;
-	if (!(t->sigmask & (1UL << (sig - 1))))
+	if (!(t->sigmask & (1UL << (sig - 1)))) {
 		thread_interrupt(t);
+		if (t->state == T_RUNNING)
+			smp_kick_cpu(t->cpu); // it takes the signal on its way back from the SGI
+	}
 	return 0;
 }
 

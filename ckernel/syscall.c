@@ -3,6 +3,7 @@
 // Numbers are from include/uapi/asm-generic/unistd.h, which arm64 uses.
 #include "syscall.h"
 #include "sysnames.h"
+#include "cpu.h"
 #include "errno.h"
 #include "fd.h"
 #include "futex.h"
@@ -169,7 +170,7 @@ static long sys_sched_getaffinity(int pid, u64 len, u64 mask) {
 	(void)pid;
 	if (len < 8)
 		return -EINVAL;
-	*(u64 *)mask = 1; // CPU 0: the secondaries are parked until SMP lands
+	*(u64 *)mask = cpus_online(); // the Go runtime sizes GOMAXPROCS from it
 	return 8;
 }
 

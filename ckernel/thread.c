@@ -1,8 +1,9 @@
 // thread.c: thread creation, the run queue, sleep and wakeup.
 //
-// Locking: the thread table, the run queue and every sleeper are shared
-// by all CPUs; today one CPU runs, with IRQs masked whenever C code runs, and
-// that is the lock. The SMP issue adds a spinlock around them.
+// Locking: the thread table, the run queue and every sleeper are shared by
+// all CPUs and guarded by the big kernel lock (spinlock.h), which every path
+// into C holds. sched is called with it held exactly once (bkl_depth 1) and
+// the lock passes to the thread switched to.
 //
 // Invariants, with interrupts masked whenever C code runs:
 //   - exactly one thread is T_RUNNING or current is the idle thread;
@@ -16,6 +17,8 @@
 #include "memlayout.h"
 #include "palloc.h"
 #include "panic.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "timer.h"
 #include "trace.h"
 
@@ -56,7 +59,10 @@ struct thread *thread_by_tid(int tid) {
 	return NULL;
 }
 
-extern void trap_return(void);
+// thread_start is where a new thread first runs (its context's return
+// address): it lets go of the big kernel lock, which sched handed over,
+// and erets into its trap frame (vectors.S).
+extern void thread_start(void);
 
 struct thread *thread_create(const struct trapframe *tf) {
 	struct thread *t = NULL;
@@ -82,8 +88,9 @@ struct thread *thread_create(const struct trapframe *tf) {
 	t->tf = (struct trapframe *)(t->kstack + KSTACK_SIZE - sizeof(struct trapframe));
 	*t->tf = *tf;
 	t->ctx.sp = (u64)t->tf;
-	t->ctx.lr = (u64)trap_return;
+	t->ctx.lr = (u64)thread_start;
 	t->state = T_RUNNABLE;
+	smp_kick();
 	return t;
 }
 
@@ -98,13 +105,17 @@ static void free_zombie(void) {
 	zombie = NULL;
 }
 
-// pick returns the next runnable thread after current, round-robin.
+// pick returns the next runnable thread, round-robin from where this
+// CPU's last search ended. Every CPU takes from the one table, so an idle
+// core steals whatever is runnable.
 static struct thread *pick(void) {
-	int start = (int)(current - threads);
+	int start = mycpu()->rr;
 	for (int i = 1; i <= MAX_THREADS; i++) {
-		struct thread *t = &threads[(start + i) % MAX_THREADS];
-		if (t->state == T_RUNNABLE)
-			return t;
+		int n = (start + i) % MAX_THREADS;
+		if (threads[n].state == T_RUNNABLE) {
+			mycpu()->rr = n;
+			return &threads[n];
+		}
 	}
 	return NULL;
 }
@@ -124,6 +135,7 @@ void sched(void) {
 	prev->tpidr = read_sysreg(tpidr_el0);
 	if (next != mycpu()->idle) {
 		next->state = T_RUNNING;
+		next->cpu = mycpu()->id;
 		next->slice_end = counter_now() + counter_freq() * SLICE_MS / 1000;
 		// The Go-to-C trampoline finds its C stack in TPIDRRO_EL0,
 		// which EL1 may write and Go never uses (ARM ARM D23.2.171).
@@ -170,6 +182,7 @@ long sleep_on(const void *chan, u64 deadline) {
 static void wake(struct thread *t, long result) {
 	t->wake_result = result;
 	t->state = T_RUNNABLE;
+	smp_kick();
 }
 
 int wakeup(const void *chan, int n) {
@@ -187,13 +200,21 @@ void thread_interrupt(struct thread *t) {
 		wake(t, -EINTR);
 }
 
-bool thread_timer_check(u64 now) {
+void thread_wake_expired(u64 now) {
 	for (int i = 1; i < MAX_THREADS; i++) {
 		struct thread *t = &threads[i];
 		if (t->state == T_SLEEPING && t->deadline && now >= t->deadline)
 			wake(t, -ETIMEDOUT);
 	}
-	return current != mycpu()->idle && now >= current->slice_end && pick() != NULL;
+}
+
+bool thread_slice_over(u64 now) {
+	if (current == mycpu()->idle || now < current->slice_end)
+		return false;
+	for (int i = 1; i < MAX_THREADS; i++)
+		if (threads[i].state == T_RUNNABLE)
+			return true;
+	return false;
 }
 
 u64 thread_next_deadline(void) {
@@ -208,15 +229,22 @@ u64 thread_next_deadline(void) {
 
 void thread_idle_loop(void) {
 	for (;;) {
-		if (pick()) {
+		bool work = false;
+		for (int i = 1; i < MAX_THREADS && !work; i++)
+			work = threads[i].state == T_RUNNABLE;
+		if (work) {
 			sched();
 			continue;
 		}
-		// WFI wakes on a pending interrupt even while IRQs are masked,
-		// so nothing is lost between the check above and the wait.
+		// Let go of the lock while waiting. WFI wakes on a pending
+		// interrupt even while IRQs are masked, so nothing is lost
+		// between the check above and the wait; another core's wakeup
+		// arrives as an SGI (smp_kick).
+		bkl_exit();
 		wfi();
 		irq_enable();
 		isb();
 		irq_disable();
+		bkl_enter();
 	}
 }

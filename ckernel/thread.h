@@ -28,6 +28,7 @@ struct context {
 struct thread {
 	int tid;
 	enum thread_state state;
+	int cpu; // the CPU it runs or last ran on
 	struct context ctx;
 	u64 kstack;          // base of the exception stack (direct map)
 	u64 cstack;          // base of the Go-to-C call stack (direct map)
@@ -78,9 +79,12 @@ long sleep_on(const void *chan, u64 deadline);
 int wakeup(const void *chan, int n);
 // thread_interrupt ends an interruptible sleep of t with -EINTR.
 void thread_interrupt(struct thread *t);
-// thread_timer_check wakes sleepers whose deadline passed and reports
-// whether the current thread's slice is over; called from the tick.
-bool thread_timer_check(u64 now);
+// thread_wake_expired wakes the sleepers whose deadline passed (CPU 0's
+// timer does this).
+void thread_wake_expired(u64 now);
+// thread_slice_over reports whether this CPU's thread has used its time
+// slice while another thread waits to run.
+bool thread_slice_over(u64 now);
 // thread_next_deadline returns the earliest sleeper deadline, or 0.
 u64 thread_next_deadline(void);
 // thread_idle_loop runs the idle thread forever.

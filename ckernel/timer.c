@@ -4,11 +4,11 @@
 // CNTV_CVAL_EL0 holds the absolute counter value of the next interrupt.
 #include "timer.h"
 #include "arch.h"
+#include "cpu.h"
 #include "thread.h"
 
 volatile u64 ticks;
 static u32 irq_id;
-static u64 next_tick; // counter value of the next periodic tick
 
 u64 counter_freq(void) { return read_sysreg(cntfrq_el0); }
 u64 counter_now(void) {
@@ -28,7 +28,9 @@ u64 ns_to_counter(u64 ns) {
 }
 
 void timer_rearm(void) {
-	u64 when = next_tick, d = thread_next_deadline();
+	u64 when = mycpu()->next_tick;
+	// CPU 0 also wakes the sleepers at their deadlines.
+	u64 d = mycpu()->id == 0 ? thread_next_deadline() : 0;
 	if (d && d < when)
 		when = d;
 	// CNTV_CVAL_EL0 (D23.11.16) fires when the count reaches it;
@@ -40,17 +42,21 @@ void timer_rearm(void) {
 
 void timer_init(u32 irq) {
 	irq_id = irq;
-	next_tick = counter_now() + counter_freq() / HZ;
+	mycpu()->next_tick = counter_now() + counter_freq() / HZ;
 	timer_rearm();
 }
 
 bool timer_interrupt(void) {
 	u64 now = counter_now();
-	while (now >= next_tick) {
-		ticks++;
-		next_tick += counter_freq() / HZ;
+	struct cpu *c = mycpu();
+	while (now >= c->next_tick) {
+		if (c->id == 0)
+			ticks++;
+		c->next_tick += counter_freq() / HZ;
 	}
-	bool resched = thread_timer_check(now);
+	if (c->id == 0)
+		thread_wake_expired(now);
+	bool resched = thread_slice_over(now);
 	timer_rearm(); // a compare value in the past would fire again at once
 	return resched;
 }

@@ -9,11 +9,14 @@
 // touches first. Anything else is a bug and ends in a panic report.
 #include "trap.h"
 #include "arch.h"
+#include "cpu.h"
 #include "esr.h"
 #include "gic.h"
 #include "panic.h"
 #include "services.h"
 #include "signal.h"
+#include "smp.h"
+#include "spinlock.h"
 #include "syscall.h"
 #include "thread.h"
 #include "timer.h"
@@ -33,14 +36,19 @@ void trap_init(void) {
 // running thread's time slice is over.
 static bool irq_dispatch(void) {
 	bool resched = false;
+	u64 start = counter_now();
 	for (;;) {
 		u32 iar = gic_ack();
 		u32 id = gic_irq_id(iar);
-		if (id >= 1020) // 1020-1023: special IDs, nothing (more) pending
+		if (id >= 1020) { // 1020-1023: special IDs, nothing (more) pending
+			mycpu()->irq_ticks += counter_now() - start;
 			return resched;
+		}
 		irq_count++;
 		trace(TR_IRQ, id, 0);
-		if (id == timer_irq())
+		if (id == SGI_WAKE)
+			resched = true; // another core made work runnable
+		else if (id == timer_irq())
 			resched |= timer_interrupt();
 		else if (!services_irq(id))
 			panic("interrupt %u has no handler", id);
@@ -85,7 +93,8 @@ static struct trapframe *go_trap(struct trapframe *tf) {
 	}
 }
 
-struct trapframe *trap_handler(struct trapframe *tf) {
+// handle does the work of trap_handler, under the big kernel lock.
+static struct trapframe *handle(struct trapframe *tf) {
 	u64 from = tf->kind & 0xc;
 	bool resched = false;
 	if ((tf->kind & 3) == TRAP_IRQ)
@@ -126,6 +135,13 @@ struct trapframe *trap_handler(struct trapframe *tf) {
 		signal_deliver(tf); // on the way back into Go
 	}
 	return tf;
+}
+
+struct trapframe *trap_handler(struct trapframe *tf) {
+	bkl_enter(); // every path into the C core holds the big kernel lock
+	struct trapframe *next = handle(tf);
+	bkl_exit();
+	return next;
 }
 
 // vectors.S addresses the frame with the TF_* constants; these checks keep

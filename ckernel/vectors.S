@@ -137,6 +137,13 @@ trap_resume:
 2:	mov	sp, x0
 	b	trap_return
 
+// thread_start is a new thread's first code (thread.c): release the big
+// kernel lock that sched handed to it, then enter its frame.
+	.globl	thread_start
+thread_start:
+	bl	bkl_exit
+	b	trap_return
+
 // trap_return restores the frame at SP and returns from the exception.
 // SP_EL0 is restored for frames that came from EL1t or EL0; for EL1h the
 // stack pointer is simply popped.

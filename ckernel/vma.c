@@ -157,7 +157,9 @@ bool vma_fault(u64 va, bool write, bool exec) {
 			return false;
 		u64 page = ALIGN_DOWN(va, PAGE_SIZE);
 		if (vm_lookup(page))
-			return false; // mapped, yet it faulted: a permission fault
+			// Another core committed it between this core's fault and
+			// now: the area allows the access, so retrying succeeds.
+			return true;
 		u64 pa = palloc_alloc(1);
 		if (!pa) {
 			static bool said;

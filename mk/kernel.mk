@@ -11,7 +11,7 @@ KOBJ := $(BUILD)/ckernel
 KCFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdlib \
 	-mgeneral-regs-only -mstrict-align -mcmodel=small -fno-pie \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector \
-	-fno-delete-null-pointer-checks \
+	-fno-delete-null-pointer-checks -mno-outline-atomics \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -MMD -MP
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,max-page-size=4096 -T ckernel/kernel.ld

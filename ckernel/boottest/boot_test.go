@@ -154,3 +154,40 @@ func TestQEMUFaultReport(t *testing.T) {
 		})
 	}
 }
+
+// TestQEMUSecondaryCores starts all four cores (cpus=4) the way each board
+// expects (spin-table on raspi4b, from the image's own parking loop when
+// the ELF entered at EL3, PSCI on virt) and checks all four report in. Run
+// without icount: QEMU's icount puts every vCPU on one host thread.
+func TestQEMUSecondaryCores(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img", "ckernel.elf")
+	cases := []struct {
+		name, board, kernel string
+		extra               []string
+	}{
+		{"raspi4b spin-table", "raspi4b", "kernel8.img", nil},
+		{"raspi4b ELF parked at EL3", "raspi4b", "ckernel.elf", nil},
+		{"virt PSCI", "virt", "kernel8.img", []string{"-smp", "4"}},
+		{"virt-el2 PSCI", "virt-el2", "kernel8.img", []string{"-smp", "4"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := qemu.Run(context.Background(), qemu.Config{
+				Board: c.board, Kernel: testenv.Build(t, c.kernel), Root: testenv.Root(t),
+				Append: "semihosting=1 cpus=4 test=smp", Semihosting: true, Protocol: true,
+				Backstop: 5 * time.Minute, Extra: c.extra,
+			})
+			require.NoError(t, err)
+			console := strings.Join(res.Lines, "\n")
+			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+			smp := res.Find("smp")
+			require.Len(t, smp, 1, "console:\n%s", console)
+			assert.Equal(t, "4", smp[0].Get("online"))
+			assert.Equal(t, "0xf", smp[0].Get("mask"))
+			for n := 1; n < 4; n++ {
+				assert.Contains(t, console, fmt.Sprintf("smp: cpu %d online", n))
+			}
+		})
+	}
+}
