@@ -23,6 +23,7 @@ func main() {
 		fmt.Println("memory manager:", err)
 	}
 	deviceInit() // drivers bound to what the device tree describes; the zero-configuration report
+	aiInit()     // the AI engine with the shipped model; a demonstration decision
 	if test, ok := ktest.Arg(os.Args, "test"); ok {
 		runTest(test) // test=NAME from the host: run it, report, power off
 	}

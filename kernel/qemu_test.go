@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,4 +160,47 @@ func TestQEMUUserMode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scenarioLines returns the "ai-scenario" lines of a transcript.
+func scenarioLines(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "ai-scenario ") {
+			out = append(out, strings.TrimRight(l, "\r"))
+		}
+	}
+	return out
+}
+
+// TestQEMUAIEngine: the Go kernel makes its boot-time AI decision, and its
+// engine answers the fixed scenarios token for token (and logit bit for
+// bit) like the same engine built for linux/arm64 and run under Linux's ABI
+// by qemu-aarch64 (Debian's qemu-user).
+func TestQEMUAIEngine(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img")
+	user, err := exec.LookPath("qemu-aarch64")
+	require.NoError(t, err, "qemu-aarch64 (Debian qemu-user) is installed by scripts/setup.sh")
+	bin := filepath.Join(t.TempDir(), "aidemo")
+	build := exec.Command("go", "build", "-o", bin, "./ai/cmd/aidemo")
+	build.Dir = testenv.Root(t)
+	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	out, err = exec.Command(user, bin).Output()
+	require.NoError(t, err)
+	want := scenarioLines(strings.Split(string(out), "\n"))
+	require.NotEmpty(t, want)
+
+	res := bootGo(t, "virt", "test=ai")
+	console := strings.Join(res.Lines, "\n")
+	assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+	assert.Equal(t, want, scenarioLines(res.Lines), "the kernel's transcript against linux/arm64's")
+	demo := res.Find("ai")
+	require.Len(t, demo, 1, "the boot-time demonstration decision")
+	assert.Equal(t, "true", demo[0].Get("model"), "the shipped model loaded")
+	ns, err := strconv.ParseInt(demo[0].Get("demo_ns"), 10, 64)
+	require.NoError(t, err)
+	assert.Less(t, ns, int64(time.Second), "decision latency in virtual time (plan: under 1 s)")
+	t.Logf("boot-time AI decision: %d instructions", ns)
 }

@@ -32,6 +32,8 @@ func runTest(name string) {
 		pass = memoryTests(r)
 	case "user":
 		pass = userTests(r)
+	case "ai":
+		pass = aiTests(r)
 	case "proc":
 		pass = procTests(r) // user programs at EL0 from the initramfs: kernel/proc
 	default:
