@@ -66,7 +66,7 @@ func init() {
 		{[]string{"goroutines"}, "", "the Go kernel's goroutines (runtime.allgs)", cmdGoroutines},
 		{[]string{"pmm"}, "", "physical memory usage from the Go kernel's page allocator", cmdPMM},
 		{[]string{"devices"}, "", "devices bound by the driver framework", notLanded("device list", "the driver framework (#5)")},
-		{[]string{"ai"}, "", "the AI engine's state", notLanded("AI engine view", "the AI layer's kernel state")},
+		{[]string{"ai"}, "", "the AI engine's state: model, decisions, cache and budget counters", cmdAI},
 		{[]string{"help"}, "", "this list", cmdHelp},
 	}
 }
