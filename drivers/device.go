@@ -31,6 +31,7 @@ type Device struct {
 	Node       *fdt.Node
 	Regs       []fdt.Region // CPU physical addresses (translated through ranges)
 	IRQs       []int        // GIC INTIDs
+	edge       []int        // those of IRQs the device tree says are edge-triggered
 
 	State    State
 	Reason   string // why it is unbound, disabled or failed

@@ -101,8 +101,8 @@ type Binding struct {
 // IRQController is the interrupt controller's side of the interrupt loop:
 // the Go GIC driver on the machine, a fake on the host.
 type IRQController interface {
-	Configure(id int) // priority, CPU-0 routing, trigger
-	Enable(id int)    // unmask at the controller
+	Configure(id int, edge bool) // priority, CPU-0 routing, trigger
+	Enable(id int)               // unmask at the controller
 }
 
 // Env is what drivers get from the kernel.

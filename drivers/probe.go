@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -175,6 +176,9 @@ func (r *Registry) bind(d *Device, env *Env) {
 				continue // a line on another controller (a GPIO chip): not ours
 			}
 			d.IRQs = append(d.IRQs, int(g.INTID))
+			if g.Trigger&(fdt.TriggerEdgeRising|fdt.TriggerEdgeFalling) != 0 {
+				d.edge = append(d.edge, int(g.INTID))
+			}
 		}
 	}
 	start := env.now()
@@ -218,7 +222,7 @@ func (r *Registry) bind(d *Device, env *Env) {
 // and unmask the line for the next one.
 func serve(d *Device, env *Env, id int) {
 	if env.IRQ != nil {
-		env.IRQ.Configure(id)
+		env.IRQ.Configure(id, slices.Contains(d.edge, id))
 		env.IRQ.Enable(id)
 	}
 	for {

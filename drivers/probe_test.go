@@ -110,8 +110,8 @@ type fakeGIC struct {
 	enables int
 }
 
-func (g *fakeGIC) Configure(int) {}
-func (g *fakeGIC) Enable(int)    { g.mu.Lock(); g.enables++; g.mu.Unlock() }
+func (g *fakeGIC) Configure(int, bool) {}
+func (g *fakeGIC) Enable(int)          { g.mu.Lock(); g.enables++; g.mu.Unlock() }
 
 func TestInterruptLoop(t *testing.T) {
 	fires := make(chan struct{})
@@ -172,4 +172,33 @@ func TestServedLines(t *testing.T) {
 		d := &Device{IRQs: []int{145, 146, 147, 148}, Binding: &Binding{IRQ: tt.irq, Lines: tt.lines}}
 		assert.Equal(t, tt.want, d.ServedLines(), "ServedLines(IRQ %v, Lines %v)", tt.irq, tt.lines)
 	}
+}
+
+type recordingGIC struct {
+	mu   sync.Mutex
+	edge map[int]bool
+}
+
+func (g *recordingGIC) Configure(id int, edge bool) { g.mu.Lock(); g.edge[id] = edge; g.mu.Unlock() }
+func (g *recordingGIC) Enable(int)                  {}
+
+// TestTriggerFromTree: lines are configured with the trigger the device tree
+// gives: virt's virtio-mmio lines are edge-triggered, its PL011 level.
+func TestTriggerFromTree(t *testing.T) {
+	blob, err := os.ReadFile("../kernel/fdt/testdata/virt.dtb")
+	require.NoError(t, err)
+	tree, err := fdt.Parse(blob)
+	require.NoError(t, err)
+	g := &recordingGIC{edge: map[int]bool{}}
+	env := &Env{IRQ: g, Claim: func(int) error { return nil }, Wait: func(int) error { select {} }}
+	var r Registry
+	n := func(*Device, *Env) (DeviceDriver, error) { return &fake{log: new([]string)}, nil }
+	r.Register(Binding{Name: "uart", Compatible: []string{"arm,pl011"}, IRQ: true, New: n})
+	r.Register(Binding{Name: "virtio", Compatible: []string{"virtio,mmio"}, IRQ: true, New: n})
+	r.Probe(tree, env)
+	assert.Eventually(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.edge) == 33 }, time.Second, time.Millisecond)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	assert.False(t, g.edge[33], "PL011 (SPI 1) level")
+	assert.True(t, g.edge[32+0x2f], "virtio_mmio@a003e00 (SPI 0x2f) edge")
 }

@@ -164,7 +164,7 @@ func irqLatency(r *ktest.Reporter) error {
 	if err := core.ClaimIRQ(id); err != nil {
 		return err
 	}
-	g.Configure(id)
+	g.Configure(id, false)
 	st, _ := core.ReadStats()
 	ns := func(ticks uint64) int64 { return int64(ticks * 1e9 / st.CounterFreq) }
 	const n = 50

@@ -170,10 +170,11 @@ func (g *GIC) Pending(id int) bool {
 	return g.dist.Read(GICD_ISPENDR+4*uint32(id/32))&(1<<(id%32)) != 0
 }
 
-// Configure prepares line id for a Go driver: level-sensitive, the default
-// priority, to CPU 0. The framework calls it before the first Enable.
-func (g *GIC) Configure(id int) {
-	g.SetEdge(id, false)
+// Configure prepares line id for a Go driver: the trigger the device tree
+// gives, the default priority, to CPU 0. The framework calls it before the
+// first Enable.
+func (g *GIC) Configure(id int, edge bool) {
+	g.SetEdge(id, edge)
 	g.SetPriority(id, Priority)
 	g.RouteToCPU0(id)
 }

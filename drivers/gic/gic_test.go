@@ -24,7 +24,7 @@ func TestConfigure(t *testing.T) {
 	g, f := newGIC(t)
 	assert.Equal(t, 256, g.Lines())
 	f.Poke(dist+GICD_ICFGR+4*9, 0xffffffff) // IDs 144-159 edge, as if left so
-	g.Configure(153)                        // the PL011 of the BCM2711
+	g.Configure(153, false)                 // the PL011 of the BCM2711
 	assert.Equal(t, uint32(Priority)<<8, f.Peek(dist+GICD_IPRIORITYR+152), "priority byte 1 of the word of IDs 152-155")
 	assert.Equal(t, uint32(1)<<8, f.Peek(dist+GICD_ITARGETSR+152), "CPU 0 in byte 1")
 	assert.Equal(t, uint32(0xffffffff)&^(2<<18), f.Peek(dist+GICD_ICFGR+36), "ID 153 level-sensitive, bit 19 clear")
@@ -43,7 +43,7 @@ func TestRules(t *testing.T) {
 	}
 	g.Enable(27) // the C core's timer: ignored
 	for id := 32; id < 256; id++ {
-		g.Configure(id)
+		g.Configure(id, id%2 == 0)
 		g.Enable(id)
 		g.Disable(id)
 	}
