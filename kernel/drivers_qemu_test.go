@@ -208,14 +208,17 @@ func TestQEMUVirtioBlock(t *testing.T) {
 			if transport == "modern" {
 				extra = append(extra, "-global", "virtio-mmio.force-legacy=false")
 			}
-			args := ""
+			args := "rx=typed-on-virt" // virt's PL011 receives through its interrupt too
 			if transport == "legacy-polled" {
-				args = "block=poll"
+				args += " block=poll"
 			}
-			res := bootDrivers(t, "virt", args, extra, nil)
+			res := bootDrivers(t, "virt", args, extra,
+				[]qemu.Input{{After: "uart-rx: type a line", Text: "typed-on-virt\r"}})
 			assert.Equal(t, 0, res.ExitCode, "console:\n%s", strings.Join(res.Lines, "\n"))
 			got := results(t, res)
 			assert.Equal(t, "pass", got["block"])
+			assert.Equal(t, "pass", got["uart-rx"])
+			assert.Equal(t, "pass", got["irq-latency"])
 			assert.Equal(t, "skip", got["mailbox"], "virt has no mailbox")
 			assertBlock(t, res, "virtio", path, sum, size)
 			assert.Contains(t, strings.Join(res.Lines, "\n"), "unbound  virtio   31 node(s): empty virtio-mmio slot")
