@@ -2,10 +2,6 @@
 # Their host tests run in `make test` with everything else, their QEMU
 # tests (kernel/drivers_qemu_test.go) in its QEMU tier.
 
-# The Go kernel links drivers/, so its ELF is rebuilt when they change.
-DRIVER_SRCS := $(shell find drivers -name '*.go' -not -name '*_test.go')
-$(BUILD)/burrow.elf: $(DRIVER_SRCS)
-
 drivers-test: kernel ## the drivers' host tests, then their QEMU tests on raspi4b and virt
 	@$(GO) test ./drivers/...
 	@BURROW_QEMU=1 $(GO) test -count=1 -v -run 'TestQEMU(Drivers|VirtioBlock|SDCard|Console)' ./kernel | grep -E '^(---|===|ok|FAIL|PASS)|bench'

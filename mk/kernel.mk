@@ -17,7 +17,10 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,max-page-size=4096 -T ckernel/kernel.ld
 
 KSRCS := $(wildcard ckernel/*.c ckernel/*.S)
-GOKERNEL_SRCS := $(shell find kernel -name '*.go' -not -name '*_test.go')
+# Everything the Go kernel links from this tree: the kernel, the drivers and
+# the AI layer (with its embedded model), so a change to any rebuilds it.
+GOKERNEL_SRCS := $(shell find kernel drivers ai -name '*.go' -not -name '*_test.go') \
+	$(shell find ai/model -type f -not -name '*.go')
 # The Go kernel: a static linux/arm64 ELF linked at 2^47 (VA 0x800000010000
 # is its first segment). build/burrow.elf keeps DWARF for the debugger; the
 # image embeds a copy without it.
@@ -36,7 +39,7 @@ $(KOBJ)/%.c.o: ckernel/%.c
 	@echo "  CC      $<"
 	@$(KCC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/burrow.elf: $(GOKERNEL_SRCS) go.mod
+$(BUILD)/burrow.elf: $(GOKERNEL_SRCS) go.mod go.sum
 	@echo "  GO      kernel -> $@"
 	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOKERNEL_FLAGS) -o $@ ./kernel
 
@@ -89,7 +92,7 @@ KOBJS_CORE := $(filter-out $(KOBJ)/payload.S.o,$(KOBJS))
 
 ktest-images: $(KTEST_IMGS) ## build one kernel image per in-kernel Go test package into build/ktest/
 
-$(BUILD)/ktest/%.test: $(shell find kernel -name '*.go') go.mod
+$(BUILD)/ktest/%.test: $(shell find kernel drivers ai -name '*.go') go.mod go.sum
 	@mkdir -p $(@D)
 	@echo "  GO TEST kernel/$* -> $@"
 	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c $(GOKERNEL_FLAGS) -o $@ ./kernel/$(call ktest_dir,$*)
