@@ -85,17 +85,19 @@ $(BUILD)/bcm2711-rpi-4-b.dtb: $(DTB)
 # In-kernel Go package tests: each package's `go test -c` binary becomes
 # the payload of its own image, linked from the same C objects (and the
 # same symbol table, whose text the payload does not move).
-KTEST_PKGS := gotest selftest mm fdt
-KTEST_IMGS := $(KTEST_PKGS:%=$(BUILD)/ktest/%.img)
-ktest_dir = $(if $(filter gotest,$(1)),ktest/gotest,$(1))
+KTEST_PKGS := kernel/ktest/gotest kernel/selftest kernel/mm kernel/fdt \
+	drivers/gic drivers/gpio drivers/mbox drivers/pl011 drivers/reg drivers/rng200 \
+	drivers/sdhci drivers/systimer drivers/virtio
+# An image is named after its package path with / as - (build/ktest/kernel-mm.img).
+KTEST_IMGS := $(foreach p,$(KTEST_PKGS),$(BUILD)/ktest/$(subst /,-,$(p)).img)
 KOBJS_CORE := $(filter-out $(KOBJ)/payload.S.o,$(KOBJS))
 
 ktest-images: $(KTEST_IMGS) ## build one kernel image per in-kernel Go test package into build/ktest/
 
 $(BUILD)/ktest/%.test: $(shell find kernel drivers ai -name '*.go') go.mod go.sum
 	@mkdir -p $(@D)
-	@echo "  GO TEST kernel/$* -> $@"
-	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c $(GOKERNEL_FLAGS) -o $@ ./kernel/$(call ktest_dir,$*)
+	@echo "  GO TEST $(subst -,/,$*) -> $@"
+	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) test -c $(GOKERNEL_FLAGS) -o $@ ./$(subst -,/,$*)
 
 $(BUILD)/ktest/%.payload.o: $(BUILD)/ktest/%.test ckernel/payload.S
 	@$(CROSS)objcopy --strip-debug $< $(BUILD)/ktest/$*.payload.elf

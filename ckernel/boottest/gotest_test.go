@@ -15,10 +15,19 @@ import (
 var inKernelPackages = []struct {
 	name, skip, why string
 }{
-	{"gotest", "", ""},
-	{"selftest", "", ""},
-	{"mm", "", ""},
-	{"fdt", "", ""},
+	{"kernel/ktest/gotest", "", ""},
+	{"kernel/selftest", "", ""},
+	{"kernel/mm", "", ""},
+	{"kernel/fdt", "", ""},
+	{"drivers/gic", "", ""},
+	{"drivers/gpio", "", ""},
+	{"drivers/mbox", "", ""},
+	{"drivers/pl011", "", ""},
+	{"drivers/reg", "", ""},
+	{"drivers/rng200", "", ""},
+	{"drivers/sdhci", "", ""},
+	{"drivers/systimer", "", ""},
+	{"drivers/virtio", "", ""},
 }
 
 // TestInKernelGoPackages boots each package's test binary in place of the
@@ -26,7 +35,7 @@ var inKernelPackages = []struct {
 func TestInKernelGoPackages(t *testing.T) {
 	for _, p := range inKernelPackages {
 		t.Run(p.name, func(t *testing.T) {
-			img := "ktest/" + p.name + ".img"
+			img := "ktest/" + strings.ReplaceAll(p.name, "/", "-") + ".img"
 			testenv.NeedQEMU(t, img)
 			t.Parallel()
 			args := ""
@@ -53,7 +62,7 @@ func TestInKernelGoPackages(t *testing.T) {
 			done := res.Find("done")
 			require.Len(t, done, 1)
 			assert.Equal(t, "pass", done[0].Get("status"))
-			t.Logf("kernel/%s: %d tests passed at EL1", p.name, passed)
+			t.Logf("%s: %d tests passed at EL1", p.name, passed)
 		})
 	}
 }
