@@ -65,7 +65,7 @@ func init() {
 		{[]string{"trace"}, "FILE", "export the kernel event ring as Chrome trace JSON (Perfetto)", cmdTrace},
 		{[]string{"goroutines"}, "", "the Go kernel's goroutines (runtime.allgs)", cmdGoroutines},
 		{[]string{"pmm"}, "", "physical memory usage from the Go kernel's page allocator", cmdPMM},
-		{[]string{"devices"}, "", "devices bound by the driver framework", notLanded("device list", "the driver framework (#5)")},
+		{[]string{"devices"}, "", "the driver framework's device list: state, IRQ and error counts, init time", cmdDevices},
 		{[]string{"ai"}, "", "the AI engine's state: model, decisions, cache and budget counters", cmdAI},
 		{[]string{"help"}, "", "this list", cmdHelp},
 	}

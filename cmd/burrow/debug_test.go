@@ -53,7 +53,8 @@ func TestQEMUDebugCommand(t *testing.T) {
 // TestQEMUDebugTrace exports the C core's event ring from a running Go
 // kernel: thread switches become slices on the CPU's track, interrupts and
 // system calls instants, in Chrome trace JSON that Perfetto opens. It also
-// reads the Go kernel's page allocator (pmm) and AI engine (ai) views.
+// reads the Go kernel's page allocator (pmm), AI engine (ai) and device
+// list (devices) views.
 func TestQEMUDebugTrace(t *testing.T) {
 	testenv.NeedQEMU(t, "ckernel.elf", "kernel8.img", "burrow.elf")
 	root := testenv.Root(t)
@@ -67,13 +68,14 @@ func TestQEMUDebugTrace(t *testing.T) {
 	cmd := exec.Command(bin, "debug", "-batch", "-", "-console", filepath.Join(t.TempDir(), "console.log"))
 	cmd.Dir = root
 	cmd.Env = append(cmd.Environ(), "BURROW_ROOT="+root)
-	cmd.Stdin = strings.NewReader("break main.console\ncontinue\ntrace " + traceFile + "\npmm\nai\n")
+	cmd.Stdin = strings.NewReader("break main.console\ncontinue\ntrace " + traceFile + "\npmm\nai\ndevices\n")
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "page allocator main.kmm.Phys", "the pmm view finds the Go kernel's memory manager")
 	assert.Regexp(t, `total\s+\d+ pages`, string(out))
 	assert.Contains(t, string(out), "AI engine main.kai: model loaded", "the ai view")
 	assert.Regexp(t, `Decisions\s+1\n`, string(out), "the boot-time demonstration decision")
+	assert.Regexp(t, `/soc/serial@7e201000\s+bound`, string(out), "the devices view: the PL011 is bound")
 
 	raw, err := os.ReadFile(traceFile)
 	require.NoError(t, err)
