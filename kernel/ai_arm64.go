@@ -10,6 +10,7 @@ import (
 
 	"github.com/burrow-os/burrow/ai/engine"
 	"github.com/burrow-os/burrow/ai/model"
+	"github.com/burrow-os/burrow/drivers"
 	"github.com/burrow-os/burrow/kernel/core"
 	"github.com/burrow-os/burrow/kernel/ktest"
 )
@@ -43,14 +44,24 @@ func (kernelStats) RunQueue() int {
 	return int(st.Threads)
 }
 
+// Devices lists the storage controllers the driver framework bound, by
+// the name the engine's situations use.
 func (kernelStats) Devices() []string {
 	var names []string
-	if kfdt == nil {
+	if devices == nil {
 		return nil
 	}
-	for _, c := range []struct{ compat, name string }{{"brcm,bcm2711-emmc2", "emmc2"}, {"brcm,bcm2835-sdhci", "sdhci"}} {
-		if len(kfdt.FindCompatible(c.compat)) > 0 {
-			names = append(names, c.name)
+	for _, d := range devices.Devices {
+		if d.State != drivers.Bound {
+			continue
+		}
+		for _, c := range d.Compatible {
+			switch c {
+			case "brcm,bcm2711-emmc2":
+				names = append(names, "emmc2")
+			case "brcm,bcm2835-sdhci":
+				names = append(names, "sdhci")
+			}
 		}
 	}
 	return names
