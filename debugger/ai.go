@@ -1,12 +1,9 @@
 package debugger
 
 import (
-	"debug/dwarf"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/burrow-os/burrow/debugger/sym"
 )
 
 // The Go kernel's AI decision engine is found by type: a global
@@ -27,24 +24,11 @@ type AIState struct {
 // AI reads the Go kernel's AI engine.
 func (s *Session) AI() (AIState, error) {
 	st := AIState{Counters: map[string]uint64{}}
-	vs := s.Syms.GlobalsOfType(engineType)
-	if len(vs) == 0 {
-		return st, fmt.Errorf("the AI engine view is not available: no global %s in the loaded ELFs (the AI layer has not landed in this build)", engineType)
-	}
-	v := vs[0]
-	st.Var = v.Name
-	p, err := s.ReadMemory(v.Addr, 8)
+	name, et, b, err := s.globalStruct(engineType, "the AI engine")
 	if err != nil {
-		return st, err
+		return st, fmt.Errorf("the AI engine view is not available: %w", err)
 	}
-	if leUint(p) == 0 {
-		return st, fmt.Errorf("debugger: %s is nil: the AI engine is not started yet", v.Name)
-	}
-	et := sym.Underlying(v.Type).(*dwarf.PtrType).Type
-	b, err := s.ReadMemory(leUint(p), int(et.Size()))
-	if err != nil {
-		return st, fmt.Errorf("debugger: %s points to unreadable memory: %w", v.Name, err)
-	}
+	st.Var = name
 	for _, name := range aiCounters {
 		if n, ok := field(et, b, "counters."+name); ok {
 			st.Counters[name] = n

@@ -44,22 +44,9 @@ func (s *Session) goString(b []byte, off int64) string {
 
 // Devices reads the driver framework's device list.
 func (s *Session) Devices() ([]DeviceInfo, error) {
-	vs := s.Syms.GlobalsOfType(managerType)
-	if len(vs) == 0 {
-		return nil, fmt.Errorf("the device view is not available: no global %s in the loaded ELFs (the driver framework has not landed in this build)", managerType)
-	}
-	v := vs[0]
-	p, err := s.ReadMemory(v.Addr, 8)
+	name, mt, mb, err := s.globalStruct(managerType, "the driver framework")
 	if err != nil {
-		return nil, err
-	}
-	if leUint(p) == 0 {
-		return nil, fmt.Errorf("debugger: %s is nil: the drivers are not probed yet", v.Name)
-	}
-	mt := sym.Underlying(v.Type).(*dwarf.PtrType).Type
-	mb, err := s.ReadMemory(leUint(p), int(mt.Size()))
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the device view is not available: %w", err)
 	}
 	off, ft, ok := nestedField(mt, "Devices")
 	if !ok {
@@ -68,7 +55,7 @@ func (s *Session) Devices() ([]DeviceInfo, error) {
 	// Devices is a []*Device: data pointer and length, then each element.
 	data, n := leUint(mb[off:off+8]), leUint(mb[off+8:off+16])
 	if n > 4096 {
-		return nil, fmt.Errorf("debugger: %s.Devices has %d entries: not a device list", v.Name, n)
+		return nil, fmt.Errorf("debugger: %s.Devices has %d entries: not a device list", name, n)
 	}
 	dt := sym.Underlying(sym.Underlying(ft).(*dwarf.StructType).Field[0].Type.(*dwarf.PtrType).Type).(*dwarf.PtrType).Type
 	ptrs, err := s.ReadMemory(data, int(8*n))
