@@ -33,6 +33,22 @@ func bootGo(t *testing.T, board, args string) *qemu.Result {
 	return res
 }
 
+// assertAllPassed checks that the run exited 0, that every reported check
+// passed, and that each named check was among them.
+func assertAllPassed(t *testing.T, res *qemu.Result, want ...string) {
+	t.Helper()
+	console := strings.Join(res.Lines, "\n")
+	assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+	got := map[string]string{}
+	for _, r := range res.Find("result") {
+		got[r.Get("name")] = r.Get("status")
+		assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
+	}
+	for _, name := range want {
+		assert.Equal(t, "pass", got[name], "check %s", name)
+	}
+}
+
 // TestQEMURuntime is the hybrid core's acceptance test: the unmodified Go
 // runtime's stress test passes at EL1, then runs for 10 s of virtual time
 // under load, with no unimplemented system call along the way.
@@ -120,18 +136,8 @@ func TestQEMUMemoryManager(t *testing.T) {
 		t.Run(board, func(t *testing.T) {
 			t.Parallel()
 			res := bootGo(t, board, "test=mm")
-			console := strings.Join(res.Lines, "\n")
-			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
-			results := res.Find("result")
-			require.GreaterOrEqual(t, len(results), 10, "checks reported; console:\n%s", console)
-			names := map[string]bool{}
-			for _, r := range results {
-				names[r.Get("name")] = true
-				assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
-			}
-			for _, want := range []string{"mm-init", "mm-mmu-two-aliases", "mm-mmu-unmap-faults", "mm-mmu-dma-buffer"} {
-				assert.True(t, names[want], "check %s ran", want)
-			}
+			require.GreaterOrEqual(t, len(res.Find("result")), 10, "checks reported")
+			assertAllPassed(t, res, "mm-init", "mm-mmu-two-aliases", "mm-mmu-unmap-faults", "mm-mmu-dma-buffer")
 			assert.NotEmpty(t, res.Find("bench"))
 		})
 	}
@@ -147,17 +153,8 @@ func TestQEMUUserMode(t *testing.T) {
 		t.Run(board, func(t *testing.T) {
 			t.Parallel()
 			res := bootGo(t, board, "test=user")
-			console := strings.Join(res.Lines, "\n")
-			assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
-			got := map[string]string{}
-			for _, r := range res.Find("result") {
-				got[r.Get("name")] = r.Get("status")
-				assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
-			}
-			for _, want := range []string{"user-svc", "user-fault-and-resume", "user-preempted-by-tick",
-				"user-fp-state", "user-privilege", "user-bad-arguments"} {
-				assert.Equal(t, "pass", got[want], "check %s", want)
-			}
+			assertAllPassed(t, res, "user-svc", "user-fault-and-resume", "user-preempted-by-tick",
+				"user-fp-state", "user-privilege", "user-bad-arguments")
 		})
 	}
 }
