@@ -80,16 +80,22 @@ func newUserland() (*proc.Kernel, *vfs.TTY, *vfs.FS, error) {
 	return k, tty, fs, nil
 }
 
-// runShell is the console's sh command: busybox's shell on the console
-// until it exits. Typed characters go to the terminal's line discipline
-// while it runs.
+// runShell is the console's sh command: /init (which starts busybox's
+// shell) on the console until it exits, or the shell itself if the
+// initramfs has no /init. Typed characters go to the terminal's line
+// discipline while it runs; the character typed right after it exits is
+// still taken by it (the console reads the UART itself).
 func runShell() {
 	k, err := startUserland()
 	if err != nil {
 		fmt.Println("sh:", err)
 		return
 	}
-	p, err := k.Spawn("/bin/sh", []string{"-sh"}, []string{"HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", "PS1=burrow$ "})
+	path, argv := "/init", []string{"/init"}
+	if _, err := userland.fs.Lookup(nil, path, true); err != nil {
+		path, argv = "/bin/sh", []string{"-sh"}
+	}
+	p, err := k.Spawn(path, argv, []string{"HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", "PS1=burrow$ "})
 	if err != nil {
 		fmt.Println("sh:", err)
 		return
@@ -116,5 +122,5 @@ func runShell() {
 }
 
 func init() {
-	commands = append(commands, command{"sh", "busybox's shell at EL0 (needs the initramfs)", runShell})
+	commands = append(commands, command{"sh", "start /init and busybox's shell at EL0 (needs the initramfs)", runShell})
 }

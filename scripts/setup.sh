@@ -7,6 +7,8 @@
 #   scripts/setup.sh firmware   also the Pi firmware (for make sdcard)
 #   scripts/setup.sh chromium   also headless Chromium (for the book test)
 #   scripts/setup.sh linux      also Debian's arm64 Linux kernel (benchmarks)
+#   scripts/setup.sh busybox    Debian's busybox-static for arm64 (fetched by
+#                               default too: the initramfs and the user tests)
 #
 # Everything fetched lands in build/deps/, which `make clean` keeps.
 set -euo pipefail
@@ -127,6 +129,18 @@ if [ ! -f "$deps/bcm2711-rpi-4-b.dtb" ]; then
 	cp "$dtb" "$deps/bcm2711-rpi-4-b.dtb"
 fi
 
+# fetch_busybox downloads Debian's busybox-static for arm64 once: the
+# initramfs's shell and applets (never committed, never installed).
+fetch_busybox() {
+	[ -f "$deps/busybox" ] && return
+	arm64_ready
+	rm -rf "$deps/bb.tmp" && mkdir -p "$deps/bb.tmp"
+	(cd "$deps/bb.tmp" && apt-get download -qq busybox-static:arm64 2>/dev/null && dpkg-deb -x busybox-static_*.deb root)
+	cp "$deps/bb.tmp/root/bin/busybox" "$deps/busybox"
+	rm -rf "$deps/bb.tmp"
+}
+fetch_busybox
+
 for extra in "$@"; do
 	case "$extra" in
 	firmware)
@@ -152,13 +166,7 @@ for extra in "$@"; do
 		fetch_linux
 		;;
 	busybox)
-		if [ ! -f "$deps/busybox" ]; then
-			arm64_ready
-			rm -rf "$deps/bb.tmp" && mkdir -p "$deps/bb.tmp"
-			(cd "$deps/bb.tmp" && apt-get download -qq busybox-static:arm64 && dpkg-deb -x busybox-static_*.deb root)
-			cp "$deps/bb.tmp/root/bin/busybox" "$deps/busybox"
-			rm -rf "$deps/bb.tmp"
-		fi
+		fetch_busybox
 		;;
 	*)
 		echo "setup: unknown extra '$extra' (firmware, chromium, linux, busybox)" >&2

@@ -25,6 +25,7 @@ func runCmd(args []string) int {
 	gdb := fs.String("gdb", "", "start a gdbstub on this Unix socket path")
 	halted := fs.Bool("S", false, "start with the CPUs halted, for a debugger to attach")
 	semihosting := fs.Bool("semihosting", false, "let the kernel exit QEMU through semihosting")
+	initrd := fs.String("initrd", defaultInitrd(), "initial RAM disk: the root file system for user programs (\"\" for none)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: burrow run [flags]\n\nBoots a kernel in QEMU with its console on this terminal. Ctrl-A X quits, Ctrl-A C opens the QEMU monitor.\n\nflags:")
 		fs.PrintDefaults()
@@ -51,6 +52,7 @@ func runCmd(args []string) int {
 		Semihosting: *semihosting,
 		GDBSocket:   *gdb,
 		Halted:      *halted,
+		Initrd:      *initrd,
 	}
 	if *semihosting {
 		cfg.Append = joinArgs(cfg.Append, "semihosting=1")
@@ -66,6 +68,15 @@ func runCmd(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// defaultInitrd is build/initramfs.cpio (make initramfs) when it exists.
+func defaultInitrd() string {
+	const p = "build/initramfs.cpio"
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return ""
 }
 
 // joinArgs joins two kernel command lines with a space.

@@ -54,11 +54,15 @@ func buildInitramfs(t *testing.T, cases []userCase) (cpio, root string) {
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "building %s: %s", name, out)
 	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(root, "init"), "../userland/init")
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "building init: %s", out)
 	bb := testenv.Build(t, "deps/busybox")
 	data, err := os.ReadFile(bb)
 	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "busybox"), data, 0o755))
-	for _, applet := range []string{"sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq", "touch", "printf"} {
+	for _, applet := range []string{"sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq", "touch", "printf", "time", "date"} {
 		require.NoError(t, os.Symlink("busybox", filepath.Join(bin, applet)))
 	}
 	var list strings.Builder
@@ -67,9 +71,9 @@ func buildInitramfs(t *testing.T, cases []userCase) (cpio, root string) {
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte(list.String()), 0o644))
 	cpio = filepath.Join(t.TempDir(), "initramfs.cpio")
-	cmd := exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
+	cmd = exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
 	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
+	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "cpio: %s", out)
 	return cpio, root
 }
@@ -181,5 +185,46 @@ func TestQEMUUserPrograms(t *testing.T) {
 				t.Logf("console:\n%s", console)
 			}
 		})
+	}
+}
+
+// TestQEMUShell is the interactive path: the kernel console's sh command
+// starts /init, which starts busybox's shell on the console; typed lines go
+// through the terminal's line discipline (echo, erase), ^C interrupts a
+// foreground command, and exit returns to the kernel console.
+func TestQEMUShell(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img", "deps/busybox")
+	cpio, _ := buildInitramfs(t, nil)
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board:       "raspi4b",
+		Kernel:      testenv.Build(t, "kernel8.img"),
+		Root:        testenv.Root(t),
+		Initrd:      cpio,
+		Append:      "semihosting=1",
+		Semihosting: true,
+		Backstop:    3 * time.Minute,
+		Input: []qemu.Input{
+			{After: "burrow> ", Text: "sh\r"},
+			{After: "burrow$ ", Text: "echo $((6*7)) typo\x7f\x7f\x7f\x7fdone\r"},
+			{After: "42 done", Text: "time sleep 1\r"},
+			{After: "sys", Text: "echo slee\"\"ping; sleep 100\r"},
+			{After: "sleeping", Text: "\x03"}, // the output, not the echo of the command line
+			{After: "^C", Text: "echo after-\"\"interrupt\r"},
+			{After: "after-interrupt", Text: "exit\r"},
+			{After: "sh: exited with status 0", Text: "\r"}, // taken by the finished session (see runShell)
+			{After: "burrow> ", Text: "poweroff\r"},
+		},
+	})
+	console := strings.Join(res.Lines, "\n")
+	require.NoError(t, err, "console:\n%s", console)
+	assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
+	assert.Contains(t, console, "Burrow init: starting /bin/sh")
+	assert.Contains(t, console, "42 done", "arithmetic, echo and erase")
+	assert.Regexp(t, `real\s+0m 1\.\d\ds\s+user\s+0m 0\.00s`, console, "sleep 1 sleeps a second")
+	assert.Contains(t, console, "after-interrupt")
+	assert.Contains(t, console, "sh: exited with status 0")
+	assert.Less(t, res.Wall, 90*time.Second, "^C ended sleep 100 early")
+	if testing.Verbose() || t.Failed() {
+		t.Logf("console:\n%s", console)
 	}
 }

@@ -309,7 +309,17 @@ func sysIoctl(t *Thread, a args) (uint64, error) {
 	}
 	if f.Ops == nil && f.Inode.Mode&linux.S_IFMT == linux.S_IFCHR {
 		if io, ok := f.Inode.Dev.(vfs.Ioctler); ok {
-			return io.Ioctl(f, a[1]&0xffffffff, a[2], t.p.memory())
+			cmd := a[1] & 0xffffffff
+			if tty, ok := io.(*vfs.TTY); ok && cmd == linux.TIOCSCTTY {
+				// The terminal becomes the session's controlling one, with
+				// the caller's group in the foreground.
+				t.p.mu.Lock()
+				pgid := t.p.pgid
+				t.p.mu.Unlock()
+				tty.SetForeground(pgid)
+				return 0, nil
+			}
+			return io.Ioctl(f, cmd, a[2], t.p.memory())
 		}
 	}
 	return 0, linux.ENOTTY
@@ -427,14 +437,16 @@ func sysFaccessat(t *Thread, a args) (uint64, error) {
 }
 
 func sysReadlinkat(t *Thread, a args) (uint64, error) {
-	n, path, err := t.lookupAt(a[0], a[1], false)
+	if p, err := t.path(a[1]); err == nil && p == "/proc/self/exe" {
+		b := []byte(t.p.exePath())[:min(uint64(len(t.p.exePath())), a[3])]
+		return uint64(len(b)), t.p.memory().CopyOut(a[2], b)
+	}
+	n, _, err := t.lookupAt(a[0], a[1], false)
 	if err != nil {
 		return 0, err
 	}
 	target := ""
 	switch {
-	case path == "/proc/self/exe":
-		target = t.p.exePath()
 	case n.Mode&linux.S_IFMT == linux.S_IFLNK:
 		target = n.Target()
 	default:
@@ -639,4 +651,25 @@ func sysUtimensat(t *Thread, a args) (uint64, error) {
 	}
 	n.Touch()
 	return 0, nil
+}
+
+// sysMount accepts the file systems Burrow always has mounted: procfs at
+// /proc, devfs at /dev, and the ramfs (tmpfs) anywhere.
+func sysMount(t *Thread, a args) (uint64, error) {
+	fstype, err := t.path(a[2])
+	if err != nil {
+		return 0, err
+	}
+	target, _, err := t.lookupAt(fdcwd, a[1], true)
+	if err != nil {
+		return 0, err
+	}
+	if !target.IsDir() {
+		return 0, linux.ENOTDIR
+	}
+	switch fstype {
+	case "proc", "devtmpfs", "tmpfs", "ramfs":
+		return 0, nil
+	}
+	return 0, linux.ENODEV
 }

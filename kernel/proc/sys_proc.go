@@ -270,6 +270,11 @@ func sysWait4(t *Thread, a args) (uint64, error) {
 			return 0, linux.EFAULT
 		}
 	}
+	if a[3] != 0 { // struct rusage: Burrow keeps no usage figures yet
+		if err := t.p.memory().CopyOut(a[3], make([]byte, 144)); err != nil {
+			return 0, linux.EFAULT
+		}
+	}
 	return uint64(c.PID), nil
 }
 

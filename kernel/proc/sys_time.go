@@ -41,23 +41,29 @@ func (t *Thread) clock(id uint64) (time.Duration, error) {
 	return 0, linux.EINVAL
 }
 
+// maxTimer bounds one Go timer: a long sleep is a series of them, each
+// checked against the clock, so a timer that fires early (long timers were
+// seen to on raspi4b without icount) cannot end the sleep early.
+const maxTimer = time.Second
+
 // sleep blocks for d unless a signal interrupts it; it returns what is left.
 func (t *Thread) sleep(d time.Duration) (time.Duration, error) {
-	if d <= 0 {
-		return 0, nil
-	}
-	start := t.p.k.cfg.Clock()
-	tm := time.NewTimer(d)
-	defer tm.Stop()
+	clock := t.p.k.cfg.Clock
+	deadline := clock() + d
 	for {
-		if t.interrupted() {
-			return max(0, d-(t.p.k.cfg.Clock()-start)), linux.EINTR
+		left := deadline - clock()
+		if left <= 0 {
+			return 0, nil
 		}
+		if t.interrupted() {
+			return left, linux.EINTR
+		}
+		tm := time.NewTimer(min(left, maxTimer))
 		select {
 		case <-tm.C:
-			return 0, nil
 		case <-t.wake:
 		}
+		tm.Stop()
 	}
 }
 

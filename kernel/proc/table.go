@@ -42,6 +42,8 @@ var Table = []Syscall{
 	{Number: 35, Name: "unlinkat", Handler: sysUnlinkat, Support: Full},
 	{Number: 36, Name: "symlinkat", Handler: sysSymlinkat, Support: Full},
 	{Number: 38, Name: "renameat", Handler: sysRenameat, Support: Full},
+	{Number: 39, Name: "umount2", Handler: sysStubZero, Support: Stub},
+	{Number: 40, Name: "mount", Handler: sysMount, Support: Partial, Note: "proc, devtmpfs and tmpfs, which are always mounted"},
 	{Number: 46, Name: "ftruncate", Handler: sysFtruncate, Support: Full},
 	{Number: 48, Name: "faccessat", Handler: sysFaccessat, Support: Partial, Note: "existence only: everyone is root"},
 	{Number: 49, Name: "chdir", Handler: sysChdir, Support: Full},
