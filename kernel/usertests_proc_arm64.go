@@ -54,6 +54,7 @@ func procTests(r *ktest.Reporter) bool {
 	null, _ := root.Lookup(nil, "/dev/null", true)
 	runtime.GC()
 	before := kmm.Phys.Stats().FreePages
+	goroutines := runtime.NumGoroutine()
 	start := time.Now()
 	pass := true
 	for _, line := range strings.Split(string(cases.Data()), "\n") {
@@ -95,9 +96,14 @@ func procTests(r *ktest.Reporter) bool {
 		leak = fmt.Errorf("%d pages fewer free after the programs than before", before-after)
 	}
 	r.Result("proc-no-leaked-pages", leak)
+	var gleak error
+	if n := runtime.NumGoroutine(); n > goroutines {
+		gleak = fmt.Errorf("%d goroutines after the programs, %d before", n, goroutines)
+	}
+	r.Result("proc-no-leaked-goroutines", gleak)
 	r.Report("proc-stats", "syscalls", k.Syscalls.Load(), "faults", k.Faults.Load(), "signals", k.Signals.Load(),
 		"preemptions", k.Preemptions.Load(), "wall_ms", time.Since(start).Milliseconds())
-	return pass && leak == nil
+	return pass && leak == nil && gleak == nil
 }
 
 func waitCh(p *proc.Process) <-chan struct{} {

@@ -45,9 +45,13 @@ func sysMmap(t *Thread, a args) (uint64, error) {
 		if flags&linux.MAP_SHARED != 0 && prot&linux.PROT_WRITE != 0 {
 			return 0, linux.ENODEV // writes would not reach the file
 		}
-		data = make([]byte, length)
-		n, _ := f.Pread(data, int64(off))
-		data = data[:n]
+		// Only the file's bytes are copied (never a buffer of the length
+		// the program asked for: that is its address range, not our memory).
+		if size := uint64(f.Inode.Size()); off < size {
+			data = make([]byte, min(length, size-off))
+			n, _ := f.Pread(data, int64(off))
+			data = data[:n]
+		}
 	}
 	p := t.p
 	p.mu.Lock()

@@ -123,9 +123,9 @@ func (f *File) Write(p []byte) (int, error) {
 	if f.flags&linux.O_APPEND != 0 {
 		f.off = f.Inode.Size()
 	}
-	n := f.Inode.WriteAt(p, f.off)
+	n, err := f.Inode.WriteAt(p, f.off)
 	f.off += int64(n)
-	return n, nil
+	return n, err
 }
 
 // Pread and Pwrite use an explicit offset and leave the file's alone.
@@ -149,7 +149,7 @@ func (f *File) Pwrite(p []byte, off int64) (int, error) {
 	if !f.writable() {
 		return 0, linux.EBADF
 	}
-	return f.Inode.WriteAt(p, off), nil
+	return f.Inode.WriteAt(p, off)
 }
 
 // Seek is lseek(2).

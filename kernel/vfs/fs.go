@@ -249,7 +249,9 @@ func (fs *FS) WriteFile(path string, data []byte, perm uint32) error {
 	if err != nil {
 		return err
 	}
-	n.Truncate(0)
-	n.WriteAt(data, 0)
-	return nil
+	if err := n.Truncate(0); err != nil {
+		return err
+	}
+	_, err = n.WriteAt(data, 0)
+	return err
 }

@@ -133,8 +133,16 @@ func (n *Inode) ReadAt(p []byte, off int64) int {
 	return copy(p, n.data[off:])
 }
 
+// MaxFileSize bounds a ramfs file: its bytes are kernel memory, so a
+// program cannot make the kernel allocate more than this for one file
+// (writing or truncating past it is EFBIG).
+const MaxFileSize = 64 << 20
+
 // WriteAt writes a regular file, growing it as needed.
-func (n *Inode) WriteAt(p []byte, off int64) int {
+func (n *Inode) WriteAt(p []byte, off int64) (int, error) {
+	if off < 0 || off > MaxFileSize || int64(len(p)) > MaxFileSize-off {
+		return 0, linux.EFBIG
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if end := off + int64(len(p)); end > int64(len(n.data)) {
@@ -147,18 +155,22 @@ func (n *Inode) WriteAt(p []byte, off int64) int {
 		}
 	}
 	n.mtime = time.Now()
-	return copy(n.data[off:], p)
+	return copy(n.data[off:], p), nil
 }
 
 // Truncate sets a regular file's length.
-func (n *Inode) Truncate(size int64) {
+func (n *Inode) Truncate(size int64) error {
+	if size < 0 || size > MaxFileSize {
+		return linux.EFBIG
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if size <= int64(len(n.data)) {
 		n.data = n.data[:size]
-		return
+		return nil
 	}
 	n.data = append(n.data, make([]byte, size-int64(len(n.data)))...)
+	return nil
 }
 
 func (n *Inode) link(name string, c *Inode) error {

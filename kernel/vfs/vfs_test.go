@@ -187,3 +187,30 @@ func TestCpioRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestFileSizeLimit: a write or truncate past MaxFileSize fails with EFBIG
+// instead of making the kernel allocate it.
+func TestFileSizeLimit(t *testing.T) {
+	fs := testFS(t)
+	n, _ := fs.Lookup(nil, "/etc/motd", true)
+	f := NewFile(n, linux.O_RDWR, "/etc/motd")
+	cases := []struct {
+		name string
+		err  error
+	}{}
+	_, err := f.Pwrite([]byte("x"), 0x1234_0000_0000)
+	cases = append(cases, struct {
+		name string
+		err  error
+	}{"pwrite at 0x123400000000", err})
+	cases = append(cases, struct {
+		name string
+		err  error
+	}{"truncate to 1 TiB", n.Truncate(1 << 40)})
+	for _, c := range cases {
+		if c.err != linux.EFBIG {
+			t.Errorf("%s = %v, want EFBIG", c.name, c.err)
+		}
+	}
+	assert.Equal(t, int64(6), n.Size(), "the file is unchanged")
+}
