@@ -159,5 +159,6 @@ void kmain(void) {
 	start_secondaries();                          // cpus=N: the other cores, into their idle loops
 	if (start_go())                               // load the Go kernel and make it runnable
 		thread_idle_loop();                   // run it; idle in WFI when nothing is runnable
-	console_run();                                // no Go kernel: the C console, forever
+	irq_enable();                                 // no Go kernel (go=0): the tick wakes
+	console_run();                                // the C console, forever
 }
