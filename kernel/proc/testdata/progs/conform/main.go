@@ -19,7 +19,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unsafe"
 )
 
 var checks = map[string]func(){
@@ -255,13 +254,6 @@ func memory() {
 func nilpanic() {
 	defer func() { fmt.Println("recovered:", recover()) }()
 	var p *int
-	fmt.Println(*p)
-}
-
-func kernelmem() {
-	defer func() { fmt.Println("recovered:", recover()) }()
-	debugSetPanicOnFault()
-	p := (*int)(unsafe.Pointer(uintptr(0xffff_0000_0000_1000)))
 	fmt.Println(*p)
 }
 
