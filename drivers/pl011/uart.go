@@ -76,9 +76,15 @@ func (u *UART) Initialize() error {
 	return nil
 }
 
-// HandleInterrupt drains the receive FIFO into the ring and clears the
-// receive interrupts. It runs in the device's interrupt goroutine.
+// HandleInterrupt clears the receive interrupts, then drains the receive
+// FIFO into the ring. It runs in the device's interrupt goroutine. Clearing
+// first matters: a character that arrives after the last look at the FIFO
+// raises the interrupt again, where clearing after the drain would erase
+// its interrupt and leave it (and everything behind it) waiting in the
+// FIFO, never signalled again (QEMU raises RX only when the FIFO reaches
+// the trigger level, not while it stays above it).
 func (u *UART) HandleInterrupt() error {
+	u.regs.Write(UARTICR, INT_RX|INT_RT)
 	var buf [32]byte // the FIFO is 32 deep
 	n := 0
 	var bad uint64
@@ -97,7 +103,6 @@ func (u *UART) HandleInterrupt() error {
 		}
 	}
 	u.rx.put(buf[:n])
-	u.regs.Write(UARTICR, INT_RX|INT_RT)
 	if bad > 0 {
 		u.errors += bad
 		return fmt.Errorf("pl011: %d received characters had errors", bad)
