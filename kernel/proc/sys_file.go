@@ -161,7 +161,10 @@ func (t *Thread) iovecs(addr, n uint64) ([]linux.Iovec, error) {
 	return v, nil
 }
 
-func sysReadv(t *Thread, a args) (uint64, error) {
+// vectored does readv and writev: op (sysRead or sysWrite) on each buffer
+// in turn, stopping at a short transfer. An error after some bytes moved
+// reports the bytes, as Linux does.
+func vectored(t *Thread, a args, op func(*Thread, args) (uint64, error)) (uint64, error) {
 	v, err := t.iovecs(a[1], a[2])
 	if err != nil {
 		return 0, err
@@ -171,7 +174,7 @@ func sysReadv(t *Thread, a args) (uint64, error) {
 		if iv.Len == 0 {
 			continue
 		}
-		n, err := sysRead(t, args{a[0], iv.Base, iv.Len})
+		n, err := op(t, args{a[0], iv.Base, iv.Len})
 		if err != nil {
 			if total > 0 {
 				return total, nil
@@ -186,27 +189,8 @@ func sysReadv(t *Thread, a args) (uint64, error) {
 	return total, nil
 }
 
-func sysWritev(t *Thread, a args) (uint64, error) {
-	v, err := t.iovecs(a[1], a[2])
-	if err != nil {
-		return 0, err
-	}
-	total := uint64(0)
-	for _, iv := range v {
-		if iv.Len == 0 {
-			continue
-		}
-		n, err := sysWrite(t, args{a[0], iv.Base, iv.Len})
-		if err != nil {
-			if total > 0 {
-				return total, nil
-			}
-			return 0, err
-		}
-		total += n
-	}
-	return total, nil
-}
+func sysReadv(t *Thread, a args) (uint64, error)  { return vectored(t, a, sysRead) }
+func sysWritev(t *Thread, a args) (uint64, error) { return vectored(t, a, sysWrite) }
 
 func sysPread64(t *Thread, a args) (uint64, error) {
 	f, err := t.p.fds.get(a[0])
