@@ -15,11 +15,12 @@ import (
 
 // console is the Go kernel's console: a line editor on the UART and a few
 // commands. It reads from consoleIn, the PL011 driver's interrupt-driven
-// receive ring (or the C core's polled fd 0 if no UART driver bound).
-// Later subsystems add commands to the commands table.
+// receive ring (or the C core's polled fd 0 if no UART driver bound),
+// through the keyboard router it shares with the shell. Later subsystems
+// add commands to the commands table.
 func console() {
-	fmt.Print("Type 'help' for commands.\n")
-	in := bufio.NewReader(consoleIn)
+	fmt.Print("Burrow kernel console. Type 'help' for commands.\n")
+	in := bufio.NewReader(keyboard)
 	for {
 		fmt.Print("burrow> ")
 		line, err := readLine(in)

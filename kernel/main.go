@@ -27,7 +27,21 @@ func main() {
 	if test, ok := ktest.Arg(os.Args, "test"); ok {
 		runTest(test) // test=NAME from the host: run it, report, power off
 	}
+	if bootShell() {
+		runShell() // /init and busybox's shell at EL0; back to the console when it exits
+		fmt.Println("type sh for a new shell, poweroff to stop")
+	}
 	console() // the kernel console on the UART
+}
+
+// bootShell reports whether booting ends in the user shell: it does when
+// there is an initramfs, unless the boot word console=kernel asks for the
+// kernel console first (for researchers, and on a board without one).
+func bootShell() bool {
+	if v, _ := ktest.Arg(os.Args, "console"); v == "kernel" {
+		return false
+	}
+	return hasUserland()
 }
 
 // virtualClock returns the time since boot as the generic timer counts it:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/burrow-os/burrow/kernel/abi/linux"
 	"github.com/burrow-os/burrow/kernel/core"
+	"github.com/burrow-os/burrow/kernel/ktest"
 	"github.com/burrow-os/burrow/kernel/mm"
 	"github.com/burrow-os/burrow/kernel/proc"
 	"github.com/burrow-os/burrow/kernel/vfs"
@@ -80,45 +81,45 @@ func newUserland() (*proc.Kernel, *vfs.TTY, *vfs.FS, error) {
 	return k, tty, fs, nil
 }
 
-// runShell is the console's sh command: /init (which starts busybox's
-// shell) on the console until it exits, or the shell itself if the
-// initramfs has no /init. Typed characters go to the terminal's line
-// discipline while it runs; the character typed right after it exits is
-// still taken by it (the console reads the UART itself).
+// runShell is the console's sh command and what the kernel does at boot:
+// the first user process (/init, which starts busybox's shell, or the
+// program named by the init= boot word) on the console until it exits.
+// While it runs, the keyboard belongs to its terminal's line discipline.
 func runShell() {
 	k, err := startUserland()
 	if err != nil {
 		fmt.Println("sh:", err)
 		return
 	}
-	path, argv := "/init", []string{"/init"}
-	if _, err := userland.fs.Lookup(nil, path, true); err != nil {
-		path, argv = "/bin/sh", []string{"-sh"}
-	}
+	path, argv := firstProcess(userland.fs)
 	p, err := k.Spawn(path, argv, []string{"HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", "PS1=burrow$ "})
 	if err != nil {
-		fmt.Println("sh:", err)
+		fmt.Printf("sh: %s: %v\n", path, err)
 		return
 	}
-	stop := make(chan struct{})
-	go func() { // the typing pump; it stops after the next character once the shell is gone
-		buf := make([]byte, 1)
-		for {
-			n, err := consoleIn.Read(buf)
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if err != nil {
-				return
-			}
-			userland.tty.Input(buf[:n])
-		}
-	}()
+	keyboard.attach(userland.tty.Input)
 	status := p.Wait()
-	close(stop)
-	fmt.Printf("sh: exited with status %d\n", proc.ExitCode(status))
+	keyboard.detach()
+	fmt.Printf("%s exited with status %d\n", path, proc.ExitCode(status))
+}
+
+// firstProcess is the program the kernel starts first: init=PATH from the
+// boot words, else /init, else the shell itself.
+func firstProcess(fs *vfs.FS) (string, []string) {
+	if path, ok := ktest.Arg(os.Args, "init"); ok && path != "" {
+		return path, []string{path}
+	}
+	if _, err := fs.Lookup(nil, "/init", true); err == nil {
+		return "/init", []string{"/init"}
+	}
+	return "/bin/sh", []string{"-sh"}
+}
+
+// hasUserland reports whether the kernel was given a root file system, so
+// booting should go straight to the shell.
+func hasUserland() bool {
+	_, err := core.InitRD()
+	return err == nil
 }
 
 func init() {
