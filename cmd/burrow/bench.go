@@ -67,8 +67,16 @@ func benchCmd(args []string) int {
 	burrowImg := fs.String("burrow-image", "build/bench/ctxbench.img", "with -compare: Burrow image whose payload is ctxbench")
 	linuxKernel := fs.String("linux-kernel", "", "with -compare: Debian's arm64 vmlinuz")
 	linuxInitrd := fs.String("linux-initrd", "build/bench/initramfs.cpio.gz", "with -compare: initramfs with ctxbench as /init")
+	user := fs.Bool("user", false, "compare cmd/userbench at EL0 and the boot to the shell prompt under Burrow (-kernel) and Linux (-linux-kernel) instead")
+	userInitrd := fs.String("user-initrd", "build/bench/userbench.cpio", "with -user: newc initramfs with userbench as /init")
+	shellInitrd := fs.String("shell-initrd", "build/initramfs.cpio", "with -user: initramfs whose /init starts busybox's shell with PS1='burrow$ '")
+	scale := fs.Float64("scale", 1, "with -user: multiply userbench's iteration counts by this")
+	verbose := fs.Bool("v", false, "with -user: copy the guests' consoles to stderr")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *user {
+		return userCompare(*kernel, *linuxKernel, *userInitrd, *shellInitrd, *scale, *verbose)
 	}
 	if *compare {
 		return compareLinux(*burrowImg, *linuxKernel, *linuxInitrd)
