@@ -13,12 +13,16 @@ import (
 // Card is the driver: one controller and the card in its slot.
 type Card struct {
 	drivers.Base
-	regs    reg.Block
-	baseHz  uint32 // the controller's base clock
-	mu      sync.Mutex
-	rca     uint32 // relative card address
-	blockAd bool   // SDHC/SDXC: addresses are sector numbers, not bytes
+	regs   reg.Block
+	baseHz uint32    // the controller's base clock
+	mem    DMAMemory // where DMA buffers come from; nil: PIO only
+
+	mu      sync.Mutex // one transfer at a time; guards the fields below
+	rca     uint32     // relative card address
+	blockAd bool       // SDHC/SDXC: addresses are sector numbers, not bytes
 	sectors int64
+	dma     *admaBuffers // the ADMA2 table and bounce buffer; nil: PIO
+	pioWhy  string       // why data moves by PIO
 }
 
 // New returns a driver for the controller at regs, whose base clock is
@@ -29,6 +33,11 @@ func New(regs reg.Block, baseHz uint32) *Card {
 	}
 	return &Card{regs: regs, baseHz: baseHz}
 }
+
+// UseDMA gives the driver memory the controller can reach by DMA. Call it
+// before Initialize, which then moves data by ADMA2 if CAPABILITIES says
+// the controller has it, and by PIO otherwise.
+func (c *Card) UseDMA(mem DMAMemory) { c.mem = mem }
 
 // Divisor returns CONTROL1's clock fields for a card clock of at most hz
 // from a base of baseHz, in SDHCI 3.00's 10-bit divided clock mode: the
@@ -53,8 +62,10 @@ func (c *Card) Initialize() error {
 	if _, err := r.WaitFor(CONTROL1, SRST_HC, 0, time.Second); err != nil {
 		return err
 	}
-	// 2. Bus power at 3.3 V.
+	// 2. Bus power at 3.3 V, and ADMA2 as the DMA engine if there is one
+	//    (and memory for it).
 	r.Set(CONTROL0, CONTROL0_POWER_3V3)
+	c.chooseDMA()
 	// 3. Identification clock (400 kHz), wait for it to be stable, then
 	//    give it to the card.
 	if err := c.clock(400_000); err != nil {
@@ -169,10 +180,7 @@ func (c *Card) cmd(idx, arg, flags uint32) ([4]uint32, error) {
 	st, err := r.WaitAny(INTERRUPT, CMD_DONE|ERR|ERR_MASK, time.Second)
 	if st&(ERR|ERR_MASK) != 0 {
 		r.Write(INTERRUPT, 0xffffffff)
-		if st&CTO_ERR != 0 {
-			return resp, fmt.Errorf("CMD%d: %w", idx, errTimeout)
-		}
-		return resp, fmt.Errorf("sdhci: CMD%d failed, INTERRUPT = %#x", idx, st)
+		return resp, &StatusError{Op: fmt.Sprintf("CMD%d", idx), Status: st}
 	}
 	if err != nil {
 		return resp, err
@@ -210,71 +218,6 @@ func Capacity(r [4]uint32) int64 {
 // Size is the card's capacity in bytes.
 func (c *Card) Size() int64 { return c.sectors * SectorSize }
 
-// ReadAt reads whole sectors.
-func (c *Card) ReadAt(p []byte, off int64) (int, error) { return c.rw(false, p, off) }
-
-// WriteAt writes whole sectors.
-func (c *Card) WriteAt(p []byte, off int64) (int, error) { return c.rw(true, p, off) }
-
-func (c *Card) rw(write bool, p []byte, off int64) (int, error) {
-	if off%SectorSize != 0 || len(p)%SectorSize != 0 {
-		return 0, fmt.Errorf("sdhci: %d bytes at %d: not whole sectors", len(p), off)
-	}
-	if off < 0 || off+int64(len(p)) > c.Size() {
-		return 0, fmt.Errorf("sdhci: %d bytes at %d: beyond the %d-byte card", len(p), off, c.Size())
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for n := 0; n < len(p); n += SectorSize {
-		if err := c.block(write, p[n:n+SectorSize], off+int64(n)); err != nil {
-			return n, err
-		}
-	}
-	return len(p), nil
-}
-
-// block moves one sector through the DATA register.
-func (c *Card) block(write bool, p []byte, off int64) error {
-	r := c.regs
-	addr := uint32(off)
-	if c.blockAd {
-		addr = uint32(off / SectorSize)
-	}
-	r.Write(BLKSIZECNT, 1<<16|SectorSize)
-	idx, flags, ready := uint32(READ_SINGLE_BLOCK), uint32(TM_DAT_DIR), uint32(READ_RDY)
-	if write {
-		idx, flags, ready = WRITE_SINGLE_BLOCK, 0, WRITE_RDY
-	}
-	if _, err := c.cmd(idx, addr, flags|CMD_ISDATA|CMD_RSPNS_48|CMD_CRCCHK_EN|CMD_IXCHK_EN); err != nil {
-		return err
-	}
-	st, err := r.WaitAny(INTERRUPT, ready|ERR|ERR_MASK, time.Second)
-	if err == nil && st&ready == 0 {
-		err = errors.New("error status")
-	}
-	if err != nil {
-		return fmt.Errorf("sdhci: sector at %d: buffer not ready, INTERRUPT = %#x: %w", off, st, err)
-	}
-	r.Write(INTERRUPT, ready)
-	for i := 0; i < SectorSize; i += 4 {
-		if write {
-			r.Write(DATA, uint32(p[i])|uint32(p[i+1])<<8|uint32(p[i+2])<<16|uint32(p[i+3])<<24)
-		} else {
-			w := r.Read(DATA)
-			p[i], p[i+1], p[i+2], p[i+3] = byte(w), byte(w>>8), byte(w>>16), byte(w>>24)
-		}
-	}
-	st, err = r.WaitAny(INTERRUPT, DATA_DONE|ERR|ERR_MASK, time.Second)
-	if err == nil && st&DATA_DONE == 0 {
-		err = errors.New("error status")
-	}
-	if err != nil {
-		return fmt.Errorf("sdhci: sector at %d: transfer did not finish, INTERRUPT = %#x: %w", off, st, err)
-	}
-	r.Write(INTERRUPT, 0xffffffff)
-	return nil
-}
-
 // Control answers ControlDescribe.
 func (c *Card) Control(cmd drivers.ControlCommand, arg any) error {
 	if s, ok := arg.(*string); ok && cmd == drivers.ControlDescribe {
@@ -283,8 +226,12 @@ func (c *Card) Control(cmd drivers.ControlCommand, arg any) error {
 			kind = "SDHC/SDXC (sector addresses)"
 		}
 		caps := c.regs.Read(CAPABILITIES)
-		*s = fmt.Sprintf("SD card %s, RCA %#x, %d sectors (%d KiB); controller capabilities %#x (SDMA %v, ADMA2 %v); data by PIO",
-			kind, c.rca, c.sectors, c.sectors/2, caps, caps&CAP_SDMA != 0, caps&CAP_ADMA2 != 0)
+		data := "data by PIO (" + c.pioWhy + ")"
+		if c.dma != nil {
+			data = "data by ADMA2 through " + c.dma.String()
+		}
+		*s = fmt.Sprintf("SD card %s, RCA %#x, %d sectors (%d KiB); controller capabilities %#x (SDMA %v, ADMA2 %v); %s",
+			kind, c.rca, c.sectors, c.sectors/2, caps, caps&CAP_SDMA != 0, caps&CAP_ADMA2 != 0, data)
 		return nil
 	}
 	return drivers.ErrUnsupported
