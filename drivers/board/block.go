@@ -24,7 +24,11 @@ func registerBlock(r *drivers.Registry, o Options) {
 				}
 				hz, _ = m.ClockRate(id)
 			}
-			return sdhci.New(reg.New(env.Regs, d.Regs[0].Address), hz), nil
+			c := sdhci.New(reg.New(env.Regs, d.Regs[0].Address), hz)
+			if env.DMA != nil {
+				c.UseDMA(busDMA(env, d)) // used if CAPABILITIES has ADMA2
+			}
+			return c, nil
 		},
 	})
 	r.Register(drivers.Binding{
@@ -33,4 +37,22 @@ func registerBlock(r *drivers.Registry, o Options) {
 			return virtio.New(reg.New(env.Regs, d.Regs[0].Address), env.DMA)
 		},
 	})
+}
+
+// busDMA is env.DMA returning the addresses device d must be given: the
+// dma-ranges of its buses applied (on the BCM2711, 0xc0000000 + physical
+// below /soc, identity below /emmc2bus).
+func busDMA(env *drivers.Env, d *drivers.Device) sdhci.DMAMemory {
+	return func(size int) ([]byte, uint64, error) {
+		buf, pa, err := env.DMA(size)
+		if err != nil {
+			return nil, 0, err
+		}
+		dm, err := env.Tree.DMA(d.Node)
+		if err != nil {
+			return nil, 0, err
+		}
+		bus, err := dm.ToBus(pa, uint64(size))
+		return buf, bus, err
+	}
 }
