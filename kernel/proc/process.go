@@ -2,6 +2,7 @@ package proc
 
 import (
 	"sync"
+	"time"
 
 	"github.com/burrow-os/burrow/kernel/abi/linux"
 	"github.com/burrow-os/burrow/kernel/core"
@@ -37,6 +38,7 @@ type Process struct {
 	args      []string
 	exe       string
 	exiting   bool // exit_group or a fatal signal: every thread leaves
+	job       jobState
 	zombie    bool
 	reaped    bool
 	status    int // wait status once a zombie
@@ -62,6 +64,11 @@ type Thread struct {
 	clearTID  uint64 // CLONE_CHILD_CLEARTID / set_tid_address
 	exiting   bool
 	wake      chan struct{} // a signal arrived or the thread must exit: stop blocking
+
+	// Touched only by the thread's own task goroutine:
+	restart       restartPoint  // a system call to issue again if no handler runs
+	sleepDeadline time.Duration // the deadline of an interrupted sleep
+	resumeSleep   bool          // the restarted sleep keeps sleepDeadline
 }
 
 // process returns the thread's process (which execve keeps).

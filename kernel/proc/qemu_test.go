@@ -139,6 +139,9 @@ func TestQEMUUserPrograms(t *testing.T) {
 		{name: "exit-status", argv: []string{"/bin/conform", "exit3"}, want: "== exit3\n", exit: 3},
 		{name: "exec", argv: []string{"/bin/conform", "exec"}, want: "== exec\n" +
 			"exec \"from a child\\n\" <nil>\nexit code 7\nstdin \"12\" <nil>\nmissing program: true\n"},
+		{name: "jobctl", argv: []string{"/bin/conform", "jobctl"}, want: "== jobctl\n" +
+			"stopped=true by stopped (signal) <nil>\nstop reported once: true\ncontinued=true <nil>\n" +
+			"exited=true status=0 <nil>\n== nap\nnap: nanosleep returned <nil>\n"},
 	}
 	for _, s := range []struct{ name, script, want string }{
 		{"sh-pipe", "echo hello big world | wc -w", "3\n"},
@@ -219,7 +222,13 @@ func TestQEMUShell(t *testing.T) {
 			{After: "sys", Text: "sh -c 'echo slee\"\"ping; exec sleep 20'\r"},
 			{After: "sleeping", Text: "\x03"},
 			{After: "^C", Text: "echo status=$? after-\"\"interrupt\r"},
-			{After: "after-interrupt", Text: "exit\r"},
+			// Job control: ^Z stops the foreground job, jobs lists it, fg
+			// continues it and its interrupted sleep runs to the end.
+			{After: "after-interrupt", Text: "sh -c 'echo sus\"\"pending; exec sleep 2'\r"},
+			{After: "suspending", Text: "\x1a"},
+			{After: "^Z", Text: "jobs; echo listed-\"\"jobs\r"},
+			{After: "listed-jobs", Text: "fg; echo status=$? after-\"\"fg\r"},
+			{After: "after-fg", Text: "exit\r"},
 			{After: "burrow> ", Text: "sh\r"},
 			{After: "burrow$ ", Text: "exit 3\r"},
 			{After: "burrow> ", Text: "poweroff\r"},
@@ -235,6 +244,8 @@ func TestQEMUShell(t *testing.T) {
 	// status of a command killed by SIGINT (128 + 2).
 	assert.Regexp(t, `real\s+0m [1-9]\.\d\ds\s+user\s+0m 0\.\d\ds`, console, "sleep 1 sleeps a second")
 	assert.Contains(t, console, "status=130 after-interrupt", "^C killed sleep 20 with SIGINT")
+	assert.Regexp(t, `\[1\]\+\s+Stopped\s+sh -c`, console, "^Z stopped the job, and jobs lists it")
+	assert.Contains(t, console, "status=0 after-fg", "fg continued the job, which finished normally")
 	assert.Contains(t, console, "/init exited with status 0")
 	assert.Contains(t, console, "/init exited with status 3", "the console's sh starts a second shell")
 	if testing.Verbose() || t.Failed() {

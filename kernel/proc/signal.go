@@ -59,13 +59,16 @@ func (p *Process) post(sig linux.Signal, info linux.Siginfo) {
 	if sig < 1 || sig > 64 {
 		return
 	}
+	if sig == linux.SIGCONT {
+		p.continueJob()
+	}
 	p.mu.Lock()
+	if isStopSignal(sig) {
+		p.pending &^= sigbit(linux.SIGCONT)
+	}
 	p.pending |= sigbit(sig)
 	p.info[sig] = info
-	threads := make([]*Thread, 0, len(p.threads))
-	for _, t := range p.threads {
-		threads = append(threads, t)
-	}
+	threads := p.threadList()
 	p.mu.Unlock()
 	for _, t := range threads {
 		t.kick()
@@ -133,9 +136,12 @@ func (t *Thread) force(sig linux.Signal, code int, addr uint64) {
 	t.postThread(sig, linux.Siginfo{Signo: int32(sig), Code: int32(code), Addr: addr})
 }
 
-// handleSignals delivers the pending, unblocked signals, lowest first.
+// handleSignals delivers the pending, unblocked signals, lowest first. A
+// stopped process waits here. If no handler runs, a system call that the
+// signals interrupted is issued again.
 func (t *Thread) handleSignals() {
 	for {
+		t.waitWhileStopped()
 		p := t.p
 		p.mu.Lock()
 		t.mu.Lock()
@@ -143,6 +149,7 @@ func (t *Thread) handleSignals() {
 		if ready == 0 {
 			t.mu.Unlock()
 			p.mu.Unlock()
+			t.restartIfNoHandler()
 			return
 		}
 		var sig linux.Signal
@@ -170,6 +177,10 @@ func (t *Thread) handleSignals() {
 			if defaultIgnored(sig) {
 				continue
 			}
+			if isStopSignal(sig) {
+				p.stop(sig) // the loop's top waits until SIGCONT
+				continue
+			}
 			if info.Code > 0 && (sig == linux.SIGSEGV || sig == linux.SIGBUS || sig == linux.SIGILL) {
 				p.k.cfg.Log("proc: pid %d (%s): %s at %#x (pc %#x)", p.PID, p.comm(), sigName(sig), info.Addr, t.regs.PC)
 			}
@@ -185,16 +196,16 @@ func (t *Thread) handleSignals() {
 			return
 		}
 		p.k.Signals.Add(1)
-		return // the handler runs first; more signals at the next return
+		t.restart.pending = false // the handler sees EINTR
+		return                    // the handler runs first; more signals at the next return
 	}
 }
 
-// defaultIgnored reports whether the default action is to ignore. The stop
-// signals are ignored too, since Burrow has no stopped state (yet).
+// defaultIgnored reports whether the default action is to ignore.
+// SIGCONT's work (continuing) is done when it is sent.
 func defaultIgnored(sig linux.Signal) bool {
 	switch sig {
-	case linux.SIGCHLD, linux.SIGURG, linux.SIGWINCH, linux.SIGCONT,
-		linux.SIGSTOP, linux.SIGTSTP, linux.SIGTTIN, linux.SIGTTOU:
+	case linux.SIGCHLD, linux.SIGURG, linux.SIGWINCH, linux.SIGCONT:
 		return true
 	}
 	return false
@@ -322,7 +333,8 @@ var sigNames = map[linux.Signal]string{
 	linux.SIGTRAP: "SIGTRAP", linux.SIGABRT: "SIGABRT", linux.SIGBUS: "SIGBUS", linux.SIGFPE: "SIGFPE",
 	linux.SIGKILL: "SIGKILL", linux.SIGUSR1: "SIGUSR1", linux.SIGSEGV: "SIGSEGV", linux.SIGUSR2: "SIGUSR2",
 	linux.SIGPIPE: "SIGPIPE", linux.SIGALRM: "SIGALRM", linux.SIGTERM: "SIGTERM", linux.SIGCHLD: "SIGCHLD",
-	linux.SIGURG: "SIGURG",
+	linux.SIGCONT: "SIGCONT", linux.SIGSTOP: "SIGSTOP", linux.SIGTSTP: "SIGTSTP", linux.SIGTTIN: "SIGTTIN",
+	linux.SIGTTOU: "SIGTTOU", linux.SIGURG: "SIGURG", linux.SIGWINCH: "SIGWINCH",
 }
 
 func sigName(sig linux.Signal) string {

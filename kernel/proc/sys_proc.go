@@ -204,46 +204,59 @@ func sysExitGroup(t *Thread, a args) (uint64, error) {
 	return 0, nil
 }
 
-// waitFor waits for an exited child that match accepts, and reaps it
-// unless keep is set. It returns the child, or nil with WNOHANG and none
-// ready.
-func (t *Thread) waitFor(match func(c *Process, mypgid int) bool, nohang, keep bool) (*Process, error) {
+// waitOptions says which state changes a wait accepts.
+type waitOptions struct {
+	exited, stopped, continued bool
+	nohang                     bool
+	keep                       bool // WNOWAIT: leave the child waitable
+}
+
+// waitFor waits for a child that match accepts to exit (reaping it unless
+// keep is set), stop or continue, as opts allows. It returns the child and
+// its wait status, or nil with WNOHANG and nothing ready.
+func (t *Thread) waitFor(match func(c *Process, mypgid int) bool, opts waitOptions) (*Process, int, error) {
 	p, k := t.p, t.p.k
 	for {
 		p.mu.Lock()
 		found := false
 		for i, c := range p.children {
 			c.mu.Lock()
-			ok := match(c, p.pgid)
-			zombie := c.zombie
-			c.mu.Unlock()
-			if !ok {
+			if !match(c, p.pgid) {
+				c.mu.Unlock()
 				continue
 			}
 			found = true
-			if !zombie {
+			if !c.zombie || !opts.exited {
+				status, ok := takeReport(c, opts.stopped, opts.continued, opts.keep)
+				c.mu.Unlock()
+				if ok {
+					p.mu.Unlock()
+					return c, status, nil
+				}
 				continue
 			}
-			if !keep {
+			status := c.status
+			c.mu.Unlock()
+			if !opts.keep {
 				p.children = append(p.children[:i:i], p.children[i+1:]...)
 			}
 			p.mu.Unlock()
-			if !keep {
+			if !opts.keep {
 				k.mu.Lock()
 				delete(k.procs, c.PID)
 				k.mu.Unlock()
 			}
-			return c, nil
+			return c, status, nil
 		}
 		p.mu.Unlock()
 		if !found {
-			return nil, linux.ECHILD
+			return nil, 0, linux.ECHILD
 		}
-		if nohang {
-			return nil, nil
+		if opts.nohang {
+			return nil, 0, nil
 		}
 		if t.interrupted() {
-			return nil, linux.EINTR
+			return nil, 0, linux.EINTR
 		}
 		select {
 		case <-p.childCh:
@@ -252,21 +265,27 @@ func (t *Thread) waitFor(match func(c *Process, mypgid int) bool, nohang, keep b
 	}
 }
 
-// sysWait4 reaps an exited child: pid > 0 that child, -1 any, 0 the
-// caller's group, < -1 group -pid.
+// sysWait4 waits for a child: pid > 0 that child, -1 any, 0 the caller's
+// group, < -1 group -pid. It reaps exited children, and reports stopped
+// ones with WUNTRACED and continued ones with WCONTINUED.
 func sysWait4(t *Thread, a args) (uint64, error) {
 	pid, options := int32(a[0]), a[2]
-	if options&^(linux.WNOHANG|linux.WUNTRACED|8|linux.WALL) != 0 { // 8: WCONTINUED
+	if options&^(linux.WNOHANG|linux.WUNTRACED|linux.WCONTINUED|linux.WALL) != 0 {
 		return 0, linux.EINVAL
 	}
-	c, err := t.waitFor(func(c *Process, mypgid int) bool {
+	c, status, err := t.waitFor(func(c *Process, mypgid int) bool {
 		return pid == -1 || int32(c.PID) == pid || (pid == 0 && c.pgid == mypgid) || (pid < -1 && int32(c.pgid) == -pid)
-	}, options&linux.WNOHANG != 0, false)
+	}, waitOptions{
+		exited:    true,
+		stopped:   options&linux.WUNTRACED != 0,
+		continued: options&linux.WCONTINUED != 0,
+		nohang:    options&linux.WNOHANG != 0,
+	})
 	if c == nil {
 		return 0, err
 	}
 	if a[1] != 0 {
-		if err := t.putU32(a[1], uint32(c.status)); err != nil {
+		if err := t.putU32(a[1], uint32(status)); err != nil {
 			return 0, linux.EFAULT
 		}
 	}
@@ -278,19 +297,24 @@ func sysWait4(t *Thread, a args) (uint64, error) {
 	return uint64(c.PID), nil
 }
 
-// sysWaitid is waitid(idtype, id, infop, options) for exited children.
+// sysWaitid is waitid(idtype, id, infop, options): WEXITED, WSTOPPED and
+// WCONTINUED, with WNOHANG and WNOWAIT.
 func sysWaitid(t *Thread, a args) (uint64, error) {
-	const (
-		pAll, pPID, pPGID = 0, 1, 2
-		wExited, wNowait  = 4, 0x1000000
-	)
+	const pAll, pPID, pPGID = 0, 1, 2
 	idtype, id, options := a[0], int(int32(a[1])), a[3]
-	if options&wExited == 0 || idtype > pPGID {
+	kinds := uint64(linux.WEXITED | linux.WUNTRACED | linux.WCONTINUED)
+	if options&kinds == 0 || options&^(kinds|linux.WNOHANG|linux.WNOWAIT|linux.WALL) != 0 || idtype > pPGID {
 		return 0, linux.EINVAL
 	}
-	c, err := t.waitFor(func(c *Process, _ int) bool {
+	c, status, err := t.waitFor(func(c *Process, _ int) bool {
 		return idtype == pAll || (idtype == pPID && c.PID == id) || (idtype == pPGID && c.pgid == id)
-	}, options&linux.WNOHANG != 0, options&wNowait != 0)
+	}, waitOptions{
+		exited:    options&linux.WEXITED != 0,
+		stopped:   options&linux.WUNTRACED != 0,
+		continued: options&linux.WCONTINUED != 0,
+		nohang:    options&linux.WNOHANG != 0,
+		keep:      options&linux.WNOWAIT != 0,
+	})
 	if err != nil {
 		return 0, err
 	}
@@ -299,20 +323,27 @@ func sysWaitid(t *Thread, a args) (uint64, error) {
 	}
 	info := make([]byte, linux.SizeofSiginfo)
 	if c != nil {
+		code, val := childCode(status)
 		le := binary.LittleEndian
-		c.mu.Lock()
-		status := c.status
-		c.mu.Unlock()
 		le.PutUint32(info[0:], uint32(linux.SIGCHLD))
-		code, val := linux.CLD_EXITED, status>>8&0xff
-		if status&0x7f != 0 {
-			code, val = linux.CLD_KILLED, status&0x7f
-		}
 		le.PutUint32(info[8:], uint32(code))
 		le.PutUint32(info[16:], uint32(c.PID))
 		le.PutUint32(info[24:], uint32(val))
 	}
 	return 0, t.p.memory().CopyOut(a[2], info)
+}
+
+// childCode turns a wait status into siginfo's si_code and si_status.
+func childCode(status int) (code, val int) {
+	switch {
+	case status == 0xffff:
+		return linux.CLD_CONTINUED, int(linux.SIGCONT)
+	case status&0xff == 0x7f:
+		return linux.CLD_STOPPED, status >> 8 & 0xff
+	case status&0x7f != 0:
+		return linux.CLD_KILLED, status & 0x7f
+	}
+	return linux.CLD_EXITED, status >> 8 & 0xff
 }
 
 func (k *Kernel) pidArg(t *Thread, pid uint64) (*Process, error) {

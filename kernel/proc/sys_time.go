@@ -50,12 +50,17 @@ const maxTimer = time.Second
 func (t *Thread) sleep(d time.Duration) (time.Duration, error) {
 	clock := t.p.k.cfg.Clock
 	deadline := clock() + d
+	if t.resumeSleep { // restarted after a stop: the first call's deadline holds
+		deadline = t.sleepDeadline
+	}
+	t.resumeSleep = false
 	for {
 		left := deadline - clock()
 		if left <= 0 {
 			return 0, nil
 		}
 		if t.interrupted() {
+			t.sleepDeadline = deadline
 			return left, linux.EINTR
 		}
 		tm := time.NewTimer(min(left, maxTimer))

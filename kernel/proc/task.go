@@ -129,6 +129,10 @@ func (t *Thread) syscall() {
 		k.logUnknown(nr, t.p)
 		err = linux.ENOSYS
 	}
+	t.resumeSleep = false // only the first run of a restarted sleep may use it
+	if err == linux.EINTR {
+		t.restart = restartPoint{pending: true, x0: a[0]}
+	}
 	t.regs.X[0] = result(ret, err)
 }
 
@@ -189,10 +193,7 @@ func (p *Process) exitGroup(status int) {
 		p.exiting = true
 		p.status = status
 	}
-	threads := make([]*Thread, 0, len(p.threads))
-	for _, t := range p.threads {
-		threads = append(threads, t)
-	}
+	threads := p.threadList()
 	p.mu.Unlock()
 	for _, t := range threads {
 		t.kick()

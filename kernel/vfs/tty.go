@@ -42,11 +42,35 @@ func NewTTY(out io.Writer) *TTY {
 	}
 	t.termios.Cc[linux.VINTR] = 3    // ^C
 	t.termios.Cc[linux.VQUIT] = 0x1c // ^\
+	t.termios.Cc[linux.VSUSP] = 0x1a // ^Z
 	t.termios.Cc[linux.VERASE] = 0x7f
 	t.termios.Cc[linux.VKILL] = 0x15 // ^U
 	t.termios.Cc[linux.VEOF] = 4     // ^D
 	t.termios.Cc[linux.VMIN] = 1
 	return t
+}
+
+// pgrpSignal is a signal the line discipline sends to a process group.
+type pgrpSignal struct {
+	pgrp int
+	sig  linux.Signal
+}
+
+// signalFor is the signal a typed character raises with ISIG set: ^C
+// interrupts, ^\ quits, ^Z suspends the foreground job. Zero otherwise.
+func signalFor(tm *linux.Termios, c byte) linux.Signal {
+	if tm.Lflag&linux.ISIG == 0 || c == 0 {
+		return 0
+	}
+	switch c {
+	case tm.Cc[linux.VINTR]:
+		return linux.SIGINT
+	case tm.Cc[linux.VQUIT]:
+		return linux.SIGQUIT
+	case tm.Cc[linux.VSUSP]:
+		return linux.SIGTSTP
+	}
+	return 0
 }
 
 // Run feeds Input from in until it fails (start it in its own goroutine).
@@ -64,19 +88,19 @@ func (t *TTY) Run(in io.Reader) {
 // Input is the receive side: bytes as typed.
 func (t *TTY) Input(p []byte) {
 	var echo bytes.Buffer
-	var signals []int
+	var signals []pgrpSignal
 	t.mu.Lock()
 	tm := &t.termios
 	for _, c := range p {
 		if c == '\r' && tm.Iflag&linux.ICRNL != 0 {
 			c = '\n'
 		}
-		if tm.Lflag&linux.ISIG != 0 && c == tm.Cc[linux.VINTR] {
+		if sig := signalFor(tm, c); sig != 0 {
 			t.line = t.line[:0]
 			if tm.Lflag&linux.ECHO != 0 {
-				echo.WriteString("^C\n")
+				echo.WriteString("^" + string(rune(c+'@')) + "\n")
 			}
-			signals = append(signals, t.fgPgrp)
+			signals = append(signals, pgrpSignal{t.fgPgrp, sig})
 			continue
 		}
 		if tm.Lflag&linux.ICANON == 0 {
@@ -120,9 +144,9 @@ func (t *TTY) Input(p []byte) {
 	if echo.Len() > 0 {
 		t.output(echo.Bytes())
 	}
-	for _, pg := range signals {
-		if t.Signal != nil && pg != 0 {
-			t.Signal(pg, linux.SIGINT)
+	for _, s := range signals {
+		if t.Signal != nil && s.pgrp != 0 {
+			t.Signal(s.pgrp, s.sig)
 		}
 	}
 }

@@ -44,6 +44,36 @@ func TestTTYEOFAndSignal(t *testing.T) {
 	assert.Equal(t, "half^C\r\n", out.String())
 }
 
+func TestTTYJobControlKeys(t *testing.T) {
+	tests := []struct {
+		key  string
+		sig  linux.Signal
+		echo string
+	}{
+		{"\x03", linux.SIGINT, "^C\r\n"},
+		{"\x1c", linux.SIGQUIT, "^\\\r\n"},
+		{"\x1a", linux.SIGTSTP, "^Z\r\n"},
+	}
+	for _, tc := range tests {
+		var out bytes.Buffer
+		tty := NewTTY(&out)
+		var got []linux.Signal
+		tty.Signal = func(pg int, sig linux.Signal) {
+			assert.Equal(t, 9, pg, "Input(%q) signals group %d, want the foreground 9", tc.key, pg)
+			got = append(got, sig)
+		}
+		tty.SetForeground(9)
+		tty.Input([]byte(tc.key))
+		assert.Equal(t, []linux.Signal{tc.sig}, got, "Input(%q) signals", tc.key)
+		assert.Equal(t, tc.echo, out.String(), "Input(%q) echo", tc.key)
+
+		tty.termios.Lflag &^= linux.ISIG // raw programs (editors) get the byte instead
+		got = nil
+		tty.Input([]byte(tc.key))
+		assert.Empty(t, got, "Input(%q) without ISIG signals", tc.key)
+	}
+}
+
 func TestTTYRaw(t *testing.T) {
 	var out bytes.Buffer
 	tty := NewTTY(&out)

@@ -97,9 +97,12 @@ const (
 
 // wait4(2) options (include/uapi/linux/wait.h).
 const (
-	WNOHANG   = 0x1
-	WUNTRACED = 0x2
-	WALL      = 0x40000000 // __WALL
+	WNOHANG    = 0x1
+	WUNTRACED  = 0x2 // also WSTOPPED, for waitid
+	WEXITED    = 0x4
+	WCONTINUED = 0x8
+	WNOWAIT    = 0x01000000
+	WALL       = 0x40000000 // __WALL
 )
 
 // futex(2) operations (include/uapi/linux/futex.h).
@@ -145,14 +148,16 @@ const (
 	SS_ONSTACK = 1
 	SS_DISABLE = 2
 
-	SEGV_MAPERR = 1
-	SEGV_ACCERR = 2
-	BUS_ADRALN  = 1
-	ILL_ILLOPC  = 1
-	SI_USER     = 0
-	SI_TKILL    = -6
-	CLD_EXITED  = 1
-	CLD_KILLED  = 2
+	SEGV_MAPERR   = 1
+	SEGV_ACCERR   = 2
+	BUS_ADRALN    = 1
+	ILL_ILLOPC    = 1
+	SI_USER       = 0
+	SI_TKILL      = -6
+	CLD_EXITED    = 1
+	CLD_KILLED    = 2
+	CLD_STOPPED   = 5
+	CLD_CONTINUED = 6
 )
 
 // Auxiliary vector types (include/uapi/linux/auxvec.h).
@@ -209,6 +214,7 @@ const (
 
 	VINTR  = 0
 	VQUIT  = 1
+	VSUSP  = 10
 	VERASE = 2
 	VKILL  = 3
 	VEOF   = 4
