@@ -86,9 +86,14 @@ func (f *File) Read(p []byte) (int, error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	n := f.Inode.ReadAt(p, f.off)
+	if f.Inode.Mode&linux.S_IFMT == linux.S_IFBLK {
+		n, err := blockRead(f.Inode.Block, p, f.off)
+		f.off += int64(n)
+		return n, err
+	}
+	n, err := f.Inode.read(p, f.off)
 	f.off += int64(n)
-	return n, nil
+	return n, err
 }
 
 // ReadInterruptible is Read that a blocking device (the TTY) abandons with
@@ -120,6 +125,11 @@ func (f *File) Write(p []byte) (int, error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.Inode.Mode&linux.S_IFMT == linux.S_IFBLK {
+		n, err := blockWrite(f.Inode.Block, p, f.off)
+		f.off += int64(n)
+		return n, err
+	}
 	if f.flags&linux.O_APPEND != 0 {
 		f.off = f.Inode.Size()
 	}
@@ -136,7 +146,7 @@ func (f *File) Pread(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, linux.EINVAL
 	}
-	return f.Inode.ReadAt(p, off), nil
+	return f.Inode.read(p, off)
 }
 
 func (f *File) Pwrite(p []byte, off int64) (int, error) {
@@ -166,6 +176,9 @@ func (f *File) Seek(off int64, whence int) (int64, error) {
 		base = f.off
 	case linux.SEEK_END:
 		base = f.Inode.Size()
+		if f.Inode.Block != nil {
+			base = f.Inode.Block.Size()
+		}
 	default:
 		return 0, linux.EINVAL
 	}

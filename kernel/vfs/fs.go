@@ -2,6 +2,7 @@ package vfs
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/burrow-os/burrow/kernel/abi/linux"
 )
@@ -12,6 +13,9 @@ const maxSymlinks = 40
 // FS is a tree of inodes with one root.
 type FS struct {
 	Root *Inode
+
+	mu      sync.Mutex // guards volumes
+	volumes []mounted  // mounted volumes (backing.go)
 }
 
 // New returns a file system with an empty root directory.
@@ -105,6 +109,9 @@ func (fs *FS) Create(cwd *Inode, path string, mode uint32) (*Inode, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.back != nil {
+		return d.createBacked(name, mode)
+	}
 	n := newInode(mode)
 	return n, d.link(name, n)
 }
@@ -140,9 +147,12 @@ func (fs *FS) Mount(path string, root *Inode) error {
 	if err != nil {
 		return err
 	}
+	if d.back != nil {
+		return linux.EPERM // a mount inside a mounted volume would hide its entries
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if old := d.children[name]; old != nil && (!old.IsDir() || len(old.children) != 0) {
+	if old := d.children[name]; old != nil && (!old.IsDir() || len(old.Names()) != 0) {
 		return linux.EBUSY
 	}
 	d.children[name] = root
@@ -157,6 +167,12 @@ func (fs *FS) Remove(cwd *Inode, path string, dir bool) error {
 	if err != nil {
 		return err
 	}
+	if d.back != nil {
+		return d.removeBacked(name, dir)
+	}
+	if n := d.Child(name); n != nil && fs.isVolumeRoot(n) {
+		return linux.EBUSY
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	n := d.children[name]
@@ -168,7 +184,7 @@ func (fs *FS) Remove(cwd *Inode, path string, dir bool) error {
 		return linux.ENOTDIR
 	case !dir && n.IsDir():
 		return linux.EISDIR
-	case dir && len(n.children) != 0:
+	case dir && len(n.Names()) != 0:
 		return linux.ENOTEMPTY
 	}
 	delete(d.children, name)
@@ -204,6 +220,12 @@ func (fs *FS) Rename(cwd *Inode, oldpath, newpath string) error {
 		if old.IsDir() {
 			return linux.EISDIR
 		}
+	}
+	if fs.isVolumeRoot(n) {
+		return linux.EBUSY
+	}
+	if od.back != nil || nd.back != nil {
+		return renameBacked(od, oname, nd, nname, n)
 	}
 	od.mu.Lock()
 	delete(od.children, oname)

@@ -31,10 +31,11 @@ type UserMemory interface {
 
 // Inode is a file, directory, symbolic link or device.
 type Inode struct {
-	Ino  uint64
-	Mode uint32 // type and permission bits, as st_mode
-	Dev  Device // for S_IFCHR
-	Rdev uint64
+	Ino   uint64
+	Mode  uint32      // type and permission bits, as st_mode
+	Dev   Device      // for S_IFCHR
+	Block BlockDevice // for S_IFBLK
+	Rdev  uint64
 
 	mu       sync.Mutex // guards data, children, target, mtime
 	data     []byte
@@ -42,6 +43,12 @@ type Inode struct {
 	parent   *Inode
 	target   string
 	mtime    time.Time
+
+	// back, when set, holds the data and entries instead (a FAT32 file
+	// or directory: backing.go); loaded says a backed directory's
+	// children have been read from it.
+	back   Backing
+	loaded bool
 }
 
 var nextIno atomic.Uint64
@@ -59,6 +66,9 @@ func (n *Inode) IsDir() bool { return n.Mode&linux.S_IFMT == linux.S_IFDIR }
 
 // Size returns the length of a regular file or symbolic link.
 func (n *Inode) Size() int64 {
+	if n.back != nil {
+		return n.back.Size()
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.Mode&linux.S_IFMT == linux.S_IFLNK {
@@ -70,14 +80,21 @@ func (n *Inode) Size() int64 {
 // Stat fills in struct stat.
 func (n *Inode) Stat() linux.Stat {
 	size := n.Size()
+	dev, mtime := uint64(1), time.Time{}
+	if n.back != nil {
+		dev, mtime = backedDev, n.back.ModTime()
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	ts := linux.Timespec{Sec: n.mtime.Unix(), Nsec: int64(n.mtime.Nanosecond())}
+	if n.back == nil {
+		mtime = n.mtime
+	}
+	ts := linux.Timespec{Sec: mtime.Unix(), Nsec: int64(mtime.Nanosecond())}
 	nlink := uint32(1)
 	if n.IsDir() {
 		nlink = 2
 	}
-	return linux.Stat{Dev: 1, Ino: n.Ino, Mode: n.Mode, Nlink: nlink, Rdev: n.Rdev, Size: size,
+	return linux.Stat{Dev: dev, Ino: n.Ino, Mode: n.Mode, Nlink: nlink, Rdev: n.Rdev, Size: size,
 		Blksize: 4096, Blocks: (size + 511) / 512, Atime: ts, Mtime: ts, Ctime: ts}
 }
 
@@ -85,6 +102,7 @@ func (n *Inode) Stat() linux.Stat {
 func (n *Inode) Names() []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.load()
 	names := make([]string, 0, len(n.children))
 	for name := range n.children {
 		names = append(names, name)
@@ -106,6 +124,7 @@ func (n *Inode) Child(name string) *Inode {
 	if name == "." {
 		return n
 	}
+	n.load()
 	return n.children[name]
 }
 
@@ -116,21 +135,39 @@ func (n *Inode) Target() string {
 	return n.target
 }
 
-// Data returns a regular file's bytes (not a copy: do not modify).
+// Data returns a regular file's bytes (not a copy for a ramfs file: do
+// not modify). A backed file is read whole; nil if that fails.
 func (n *Inode) Data() []byte {
+	if n.back != nil {
+		b := make([]byte, n.back.Size())
+		k, err := n.back.ReadAt(b, 0)
+		if err != nil {
+			return nil
+		}
+		return b[:k]
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.data
 }
 
-// ReadAt reads a regular file.
+// ReadAt reads a regular file (0 bytes if a backed file's read fails).
 func (n *Inode) ReadAt(p []byte, off int64) int {
+	k, _ := n.read(p, off)
+	return k
+}
+
+// read reads a regular file, with the error of a backed one.
+func (n *Inode) read(p []byte, off int64) (int, error) {
+	if n.back != nil {
+		return n.back.ReadAt(p, off)
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if off >= int64(len(n.data)) {
-		return 0
+		return 0, nil
 	}
-	return copy(p, n.data[off:])
+	return copy(p, n.data[off:]), nil
 }
 
 // MaxFileSize bounds a ramfs file: its bytes are kernel memory, so a
@@ -140,6 +177,9 @@ const MaxFileSize = 64 << 20
 
 // WriteAt writes a regular file, growing it as needed.
 func (n *Inode) WriteAt(p []byte, off int64) (int, error) {
+	if n.back != nil {
+		return n.back.WriteAt(p, off) // bounded by the disk, not kernel memory
+	}
 	if off < 0 || off > MaxFileSize || int64(len(p)) > MaxFileSize-off {
 		return 0, linux.EFBIG
 	}
@@ -160,6 +200,9 @@ func (n *Inode) WriteAt(p []byte, off int64) (int, error) {
 
 // Truncate sets a regular file's length.
 func (n *Inode) Truncate(size int64) error {
+	if n.back != nil {
+		return n.back.Truncate(size)
+	}
 	if size < 0 || size > MaxFileSize {
 		return linux.EFBIG
 	}
@@ -198,6 +241,10 @@ func validName(name string) error {
 
 // Touch sets the modification time to now.
 func (n *Inode) Touch() {
+	if n.back != nil {
+		n.back.Touch() // a failed time update is not worth an error
+		return
+	}
 	n.mu.Lock()
 	n.mtime = time.Now()
 	n.mu.Unlock()
