@@ -40,8 +40,8 @@ func registerBlock(r *drivers.Registry, o Options) {
 }
 
 // busDMA is env.DMA returning the addresses device d must be given: the
-// dma-ranges of its buses applied (on the BCM2711, 0xc0000000 + physical
-// below /soc, identity below /emmc2bus).
+// dma-ranges of its buses applied (in the Pi 4's tree, 0xc0000000 +
+// physical below both /soc and /emmc2bus).
 func busDMA(env *drivers.Env, d *drivers.Device) sdhci.DMAMemory {
 	return func(size int) ([]byte, uint64, error) {
 		buf, pa, err := env.DMA(size)

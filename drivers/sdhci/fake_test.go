@@ -29,6 +29,7 @@ type fakeSD struct {
 	cmds     []uint32     // command indexes issued, in order
 	flags    []uint32     // their CMDTM values
 	walked   []Descriptor // descriptors the ADMA engine read, in order
+	raised   uint32       // every INTERRUPT bit the fake ever set
 	beforeDo func()       // runs just before the ADMA engine starts
 
 	// PIO state: the transfer in progress.
@@ -53,7 +54,7 @@ func (s *fakeSD) regs() reg.Block { return reg.New(s.f, fakeBase) }
 
 func (s *fakeSD) get(off uint32) uint32 { return s.f.Peek(fakeBase + uint64(off)) }
 func (s *fakeSD) set(off, v uint32)     { s.f.Poke(fakeBase+uint64(off), v) }
-func (s *fakeSD) raise(bits uint32)     { s.set(INTERRUPT, s.get(INTERRUPT)|bits) }
+func (s *fakeSD) raise(bits uint32)     { s.raised |= bits; s.set(INTERRUPT, s.get(INTERRUPT)|bits) }
 func (s *fakeSD) csd() [4]uint32        { return csdV2(len(s.card)) }
 func (s *fakeSD) ramAt(bus uint64) int  { return int(bus - ramBus) }
 func (s *fakeSD) inRAM(bus uint64, n int) bool {
