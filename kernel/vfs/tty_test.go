@@ -84,3 +84,28 @@ func TestTTYRaw(t *testing.T) {
 	assert.Equal(t, "ab", string(buf[:n]))
 	assert.Empty(t, out.String())
 }
+
+func TestPollReadiness(t *testing.T) {
+	tty := NewTTY(&bytes.Buffer{})
+	f := NewFile(&Inode{Dev: tty}, 0, "/dev/tty")
+	assert.Equal(t, Readiness{Out: true}, f.Poll(), "an idle terminal is writable, not readable")
+	tty.Input([]byte("partial"))
+	assert.False(t, f.Poll().In, "a half-typed line is not readable in canonical mode")
+	tty.Input([]byte("\r"))
+	assert.True(t, f.Poll().In, "a finished line is readable")
+
+	r, w := NewPipe(0)
+	assert.Equal(t, Readiness{}, r.Poll(), "an empty pipe with a writer")
+	assert.Equal(t, Readiness{Out: true}, w.Poll(), "an empty pipe has room")
+	w.Ops.Write([]byte("x"))
+	assert.True(t, r.Poll().In, "a pipe with data")
+	w.Release()
+	assert.Equal(t, Readiness{In: true, HangUp: true}, r.Poll(), "the writer closed: end of file")
+	r.Release()
+
+	r, w = NewPipe(0)
+	w.Ops.Write(make([]byte, PipeSize))
+	assert.False(t, w.Poll().Out, "a full pipe")
+	r.Release()
+	assert.Equal(t, Readiness{Out: true, HangUp: true}, w.Poll(), "no reader: a write fails at once")
+}
