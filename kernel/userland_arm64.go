@@ -58,6 +58,7 @@ func newUserland() (*proc.Kernel, *vfs.TTY, *vfs.FS, error) {
 	if err := fs.MountDev(tty); err != nil {
 		return nil, nil, nil, err
 	}
+	addBlockDevices(fs) // the SD card and virtio disks, for mount(2)
 	lo, hi := ^uint64(0), uint64(0)
 	for _, r := range kmm.RAM {
 		lo, hi = min(lo, r.Address), max(hi, r.Address+r.Size)
