@@ -1,7 +1,8 @@
 // Command init is Burrow's first user process (/init in the initramfs).
-// It mounts the file systems, starts busybox's shell on the console in a
-// session of its own, reaps whatever is orphaned, and exits with the
-// shell's status when the shell exits.
+// It mounts the file systems (the SD card's boot partition at /boot when
+// there is a card), starts busybox's shell on the console in a session of
+// its own, reaps whatever is orphaned, syncs, and exits with the shell's
+// status when the shell exits.
 //
 // It is a static linux/arm64 Go program running at EL0; it follows the
 // Linux conventions for init (mount(2), setsid(2), TIOCSCTTY) so it would
@@ -24,6 +25,30 @@ var mounts = []struct{ source, target, fstype string }{
 	{"tmpfs", "/tmp", "tmpfs"},
 }
 
+// bootSources are where the boot partition may be: the first partition
+// of the SD card (a real Pi 4, QEMU raspi4b with -drive if=sd) or of the
+// virtio disk (QEMU virt).
+var bootSources = []string{"/dev/mmcblk0p1", "/dev/vda1"}
+
+// mountBoot mounts the FAT32 boot partition at /boot, as Raspberry Pi OS
+// does, so config.txt and kernel8.img can be read and changed from the
+// shell. No card is not an error: one line says so.
+func mountBoot() {
+	for _, src := range bootSources {
+		if _, err := os.Stat(src); err != nil {
+			continue
+		}
+		os.MkdirAll("/boot", 0o755)
+		if err := syscall.Mount(src, "/boot", "vfat", 0, ""); err != nil {
+			fmt.Fprintf(os.Stderr, "init: mount %s on /boot: %v\n", src, err)
+			return
+		}
+		fmt.Printf("init: %s (FAT32) mounted on /boot\n", src)
+		return
+	}
+	fmt.Println("init: no SD card (no /dev/mmcblk0p1 or /dev/vda1): /boot is not mounted")
+}
+
 func main() {
 	for _, m := range mounts {
 		os.MkdirAll(m.target, 0o755)
@@ -31,6 +56,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "init: mount %s on %s: %v\n", m.fstype, m.target, err)
 		}
 	}
+	mountBoot()
 	shell := "/bin/sh"
 	if len(os.Args) > 1 {
 		shell = os.Args[1]
@@ -41,7 +67,9 @@ func main() {
 	cmd.Env = []string{"HOME=/", "PATH=/bin:/sbin:/usr/bin", "TERM=vt100", "PS1=burrow$ ", "USER=root"}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Dir = "/"
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	// The console becomes the shell's controlling terminal; without one
+	// (a test runs init with /dev/null as input) the shell runs without.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: isTerminal(0), Ctty: 0}
 	err := cmd.Run()
 	code := 0
 	var ee *exec.ExitError
@@ -59,5 +87,8 @@ func main() {
 			break
 		}
 	}
+	// Writes to /boot are on the card already (write-through); sync is
+	// what any init does before the machine goes down, and costs nothing.
+	syscall.Sync()
 	os.Exit(code)
 }
