@@ -70,11 +70,12 @@ type ResourceRequirements struct {
 	AIServices bool
 }
 
-// MinMemory is the least an application may declare: what a small Go
-// program maps before main runs (its heap's first arena chunk, the
-// runtime's own structures, the 8 MiB main stack Burrow gives) with room
-// to allocate.
-const MinMemory = 32 << 20
+// MinMemory is the least an application may declare. A Go program maps
+// about 49 MiB before main runs, on Burrow as on Linux: the 8 MiB main
+// stack, the heap's first 4 MiB, and 32 MiB for the index of heap arenas,
+// which it hardly touches. The limit counts mapped memory, not resident
+// pages, so every Go application needs at least that and some room.
+const MinMemory = 64 << 20
 
 // maxMemory is a sanity bound: more than the 256 TiB a 48-bit address space
 // holds is a mistake, not a requirement.

@@ -116,7 +116,7 @@ func TestLifecycle(t *testing.T) {
 		{"refused for CPUs", &fakeApp{req: ResourceRequirements{Memory: 64 << 20, CPUs: 4}}, burrowPrctl(1<<30, 1), nil,
 			"requirements", ExitRefused, "needs 4 CPUs, 1 online (EINVAL)"},
 		{"invalid requirements", &fakeApp{req: ResourceRequirements{Memory: 1 << 20}}, burrowPrctl(1<<30, 1), nil,
-			"requirements", ExitSoftware, "memory 1 MiB is less than the 32 MiB a Go program needs"},
+			"requirements", ExitSoftware, "memory 1 MiB is less than the 64 MiB a Go program needs"},
 		{"initialize fails", &fakeApp{req: enough, initErr: boom}, linuxPrctl, nil,
 			"requirements initialize shutdown", ExitFailure, "fake: initialize: boom"},
 		{"run fails", &fakeApp{req: enough, runErr: boom}, linuxPrctl, nil,
