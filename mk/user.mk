@@ -7,6 +7,9 @@
 INITRAMFS := $(BUILD)/initramfs.cpio
 USER_ROOT := $(BUILD)/initramfs
 USER_SRCS := $(shell find kernel/userland -name '*.go' -not -name '*_test.go')
+# The sample applications on the Application framework (app/), in /apps.
+USER_APPS := sysmon wordfreq greedy
+USER_APP_SRCS := $(shell find app apps kernel/abi/burrow -name '*.go' -not -name '*_test.go')
 # The applets the initramfs links to busybox (a subset of busybox --list).
 BUSYBOX_APPLETS := sh ash cat cp mv rm ls ln mkdir rmdir touch echo printf \
 	wc sort uniq head tail grep egrep sed awk tr cut tee find xargs ps kill \
@@ -19,11 +22,13 @@ initramfs: $(INITRAMFS) ## build the root file system: /init (Go), busybox and i
 $(BUILD)/deps/busybox:
 	@scripts/setup.sh busybox
 
-$(INITRAMFS): $(BUILD)/deps/busybox $(USER_SRCS) mk/user.mk
+$(INITRAMFS): $(BUILD)/deps/busybox $(USER_SRCS) $(USER_APP_SRCS) mk/user.mk
 	@echo "  CPIO    $@"
 	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(USER_ROOT)/dev $(USER_ROOT)/proc $(USER_ROOT)/tmp $(USER_ROOT)/etc $(USER_ROOT)/root
 	@GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -o $(USER_ROOT)/init ./kernel/userland/init
 	@cp $(BUILD)/deps/busybox $(USER_ROOT)/bin/busybox
+	@mkdir -p $(USER_ROOT)/apps && for a in $(USER_APPS); do \
+		GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -o $(USER_ROOT)/apps/$$a ./apps/$$a || exit 1; done
 	@for a in $(BUSYBOX_APPLETS); do ln -sf busybox "$(USER_ROOT)/bin/$$a"; done
 	@printf 'Welcome to Burrow. This is busybox at EL0, on the Linux arm64 ABI.\n' > $(USER_ROOT)/etc/motd
 	@printf 'root:x:0:0:root:/root:/bin/sh\n' > $(USER_ROOT)/etc/passwd
