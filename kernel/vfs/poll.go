@@ -29,11 +29,13 @@ func (f *File) Poll() Readiness {
 	return Readiness{In: true, Out: true}
 }
 
-// Poll: the read end is ready when there is data or no writer is left.
+// Poll: the read end has data, or has hung up once no writer is left (a
+// read then returns end of file at once). As on Linux, an empty pipe
+// without writers is POLLHUP alone, not POLLIN.
 func (e pipeReader) Poll() Readiness {
 	e.p.mu.Lock()
 	defer e.p.mu.Unlock()
-	return Readiness{In: len(e.p.buf) > 0 || e.p.writers == 0, HangUp: e.p.writers == 0}
+	return Readiness{In: len(e.p.buf) > 0, HangUp: e.p.writers == 0}
 }
 
 // Poll: the write end is ready when there is room, or when no reader is
