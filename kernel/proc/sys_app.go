@@ -12,6 +12,7 @@ import (
 
 	"github.com/burrow-os/burrow/kernel/abi/burrow"
 	"github.com/burrow-os/burrow/kernel/abi/linux"
+	"github.com/burrow-os/burrow/kernel/vfs"
 )
 
 // Application admission (the plan's section 4.2; app/README.md has the
@@ -283,7 +284,8 @@ func (k *Kernel) WriteApps(w io.Writer) {
 }
 
 // appStatus returns the Burrow lines /proc/<pid>/status adds for an
-// admitted application, or "" for any other process. procfs.go calls it.
+// admitted application, or "" for any other process. It is meant to be
+// appended to the status text by procTree (procfs.go).
 func appStatus(p *Process) string {
 	a := admissionOf(p)
 	if a == nil {
@@ -293,4 +295,25 @@ func appStatus(p *Process) string {
 	defer a.mu.Unlock()
 	return fmt.Sprintf("BurrowApp:\t%s\nBurrowMemLimit:\t%d kB\nBurrowCPUs:\t%d\nBurrowCPUShare:\t%d%%\nBurrowAI:\t%t\nBurrowRefused:\t%d\n",
 		a.name, a.req.Memory>>10, a.req.CPUs, a.req.CPUShare, a.req.Flags&burrow.APP_AI != 0, a.refusals)
+}
+
+// burrowProcFiles adds /proc/burrow: apps (the admitted applications) and
+// ai/log and ai/state (the AI layer's views, when it runs), for people at
+// the shell; programs read the AI views through PR_BURROW_AI_READ. It is
+// meant to be called by procTree (procfs.go) as it builds the snapshot.
+func (k *Kernel) burrowProcFiles(fs *vfs.FS) {
+	fs.Mkdir(nil, "/burrow", 0o555)
+	var apps bytes.Buffer
+	k.WriteApps(&apps)
+	fs.WriteFile("/burrow/apps", apps.Bytes(), 0o444)
+	if appServices.AI == nil {
+		return
+	}
+	fs.Mkdir(nil, "/burrow/ai", 0o555)
+	for _, view := range []string{"log", "state"} {
+		var text bytes.Buffer
+		if appServices.AI(&text, view) == nil {
+			fs.WriteFile("/burrow/ai/"+view, text.Bytes(), 0o444)
+		}
+	}
 }

@@ -1,11 +1,8 @@
 package proc
 
 import (
-	"bytes"
-
 	"github.com/burrow-os/burrow/kernel/abi/linux"
 	"github.com/burrow-os/burrow/kernel/mm"
-	"github.com/burrow-os/burrow/kernel/vfs"
 )
 
 // The memory limit of an admitted application. What it limits is the
@@ -122,24 +119,4 @@ func mprotectGrowth(p *Process, a args) uint64 {
 		}
 	}
 	return n
-}
-
-// burrowProcFiles adds /proc/burrow: apps (the admitted applications) and
-// ai/log and ai/state (the AI layer's views, when it runs). procfs.go calls
-// it while it builds the /proc snapshot.
-func (k *Kernel) burrowProcFiles(fs *vfs.FS) {
-	fs.Mkdir(nil, "/burrow", 0o555)
-	var apps bytes.Buffer
-	k.WriteApps(&apps)
-	fs.WriteFile("/burrow/apps", apps.Bytes(), 0o444)
-	if appServices.AI == nil {
-		return
-	}
-	fs.Mkdir(nil, "/burrow/ai", 0o555)
-	for _, view := range []string{"log", "state"} {
-		var text bytes.Buffer
-		if appServices.AI(&text, view) == nil {
-			fs.WriteFile("/burrow/ai/"+view, text.Bytes(), 0o444)
-		}
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/burrow-os/burrow/kernel/abi/linux"
 	"github.com/burrow-os/burrow/kernel/fdt"
 	"github.com/burrow-os/burrow/kernel/mm"
+	"github.com/burrow-os/burrow/kernel/vfs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -276,6 +277,15 @@ func TestAppListing(t *testing.T) {
 	assert.Equal(t, strings.Fields("7 wordfreq 49152 4 2 150% yes 0"), strings.Fields(lines[1]))
 	assert.Contains(t, appStatus(w.t.p), "BurrowMemLimit:\t49152 kB\n")
 	assert.Contains(t, appStatus(w.t.p), "BurrowAI:\ttrue\n")
+
+	fs := vfs.New()
+	w.k.burrowProcFiles(fs)
+	for path, want := range map[string]string{"/burrow/apps": table.String(), "/burrow/ai/log": "the log view\n", "/burrow/ai/state": "the state view\n"} {
+		n, err := fs.Lookup(nil, path, true)
+		if assert.NoError(t, err, "/proc%s", path) {
+			assert.Equal(t, want, string(n.Data()), "/proc%s", path)
+		}
+	}
 
 	w.t.p.zombie = true
 	assert.Empty(t, w.k.Apps(), "an exited application leaves the list")
