@@ -76,6 +76,10 @@ func benchCmd(args []string) int {
 		return 2
 	}
 	if *user {
+		if *linuxKernel == "" {
+			fmt.Fprintln(os.Stderr, "burrow bench -user: -linux-kernel is required (Debian's vmlinuz: scripts/setup.sh linux puts it in build/deps/linux/boot)")
+			return 2
+		}
 		return userCompare(*kernel, *linuxKernel, *userInitrd, *shellInitrd, *scale, *verbose)
 	}
 	if *compare {

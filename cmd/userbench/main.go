@@ -48,7 +48,7 @@ func main() {
 			fmt.Println("userbench: mount devtmpfs on /dev:", err)
 		}
 	}
-	id := nonce()
+	id := nonceFrom(flag.Args(), os.Getenv, "/etc/nonce")
 	failed := false
 	for _, b := range benchmarks {
 		n := max(1, int(float64(b.iters)**scale))
@@ -79,17 +79,18 @@ func main() {
 	}
 }
 
-// nonce finds this run's protocol nonce, or returns "".
-func nonce() string {
-	for _, a := range flag.Args() {
+// nonceFrom finds this run's protocol nonce in args (nonce=...), else in
+// the environment, else in file; it returns "" if there is none.
+func nonceFrom(args []string, getenv func(string) string, file string) string {
+	for _, a := range args {
 		if v, ok := strings.CutPrefix(a, "nonce="); ok {
 			return v
 		}
 	}
-	if v := os.Getenv("nonce"); v != "" {
+	if v := getenv("nonce"); v != "" {
 		return v
 	}
-	if b, err := os.ReadFile("/etc/nonce"); err == nil {
+	if b, err := os.ReadFile(file); err == nil {
 		return strings.TrimSpace(string(b))
 	}
 	return ""
