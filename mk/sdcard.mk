@@ -7,3 +7,7 @@ $(BUILD)/sdcard.img: $(BUILD)/kernel8.img $(BUILD)/bcm2711-rpi-4-b.dtb boot/conf
 	scripts/sdcard.sh $@ $(BUILD)
 
 .PHONY: sdcard
+
+# make run attaches the card (burrow run -sd, default build/sdcard.img), so
+# /init mounts its FAT32 partition at /boot: the shell sees config.txt.
+run: $(BUILD)/sdcard.img

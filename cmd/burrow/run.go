@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/burrow-os/burrow/qemu"
 )
@@ -26,6 +27,7 @@ func runCmd(args []string) int {
 	halted := fs.Bool("S", false, "start with the CPUs halted, for a debugger to attach")
 	semihosting := fs.Bool("semihosting", false, "let the kernel exit QEMU through semihosting")
 	initrd := fs.String("initrd", defaultInitrd(), "initial RAM disk: the root file system for user programs (\"\" for none)")
+	sd := fs.String("sd", defaultCard(), "SD card image (make sdcard): /init mounts its FAT32 partition at /boot, and writes go to the file (\"\" for none)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: burrow run [flags]\n\nBoots a kernel in QEMU with its console on this terminal. Ctrl-A X quits, Ctrl-A C opens the QEMU monitor.\n\nflags:")
 		fs.PrintDefaults()
@@ -57,6 +59,14 @@ func runCmd(args []string) int {
 	if *semihosting {
 		cfg.Append = joinArgs(cfg.Append, "semihosting=1")
 	}
+	if *sd != "" {
+		drive, err := cardDrive(*board, *sd)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "burrow run: %v\n", err)
+			return 2
+		}
+		cfg.Extra = append(cfg.Extra, drive...)
+	}
 	line, err := cfg.CommandLine(true)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "burrow run: %v\n", err)
@@ -77,6 +87,32 @@ func defaultInitrd() string {
 		return p
 	}
 	return ""
+}
+
+// defaultCard is build/sdcard.img (make sdcard) when it exists.
+func defaultCard() string {
+	const p = "build/sdcard.img"
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return ""
+}
+
+// cardDrive returns the QEMU arguments that attach a card image: on
+// raspi4b the SD card slot (QEMU wires -drive if=sd to the legacy SDHCI,
+// and wants a power-of-two size), on virt a virtio disk.
+func cardDrive(board, path string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("SD card image: %w (make sdcard builds one)", err)
+	}
+	if strings.HasPrefix(board, "virt") {
+		return []string{"-drive", "if=none,id=sd,format=raw,file=" + path, "-device", "virtio-blk-device,drive=sd"}, nil
+	}
+	if size := st.Size(); size <= 0 || size&(size-1) != 0 {
+		return nil, fmt.Errorf("SD card image %s is %d bytes: QEMU's SD card must be a power of two (truncate -s 64M %s)", path, size, path)
+	}
+	return []string{"-drive", "if=sd,format=raw,file=" + path}, nil
 }
 
 // joinArgs joins two kernel command lines with a space.
