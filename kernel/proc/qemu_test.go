@@ -164,7 +164,7 @@ func TestQEMUUserPrograms(t *testing.T) {
 	// The syscall fuzzer: random numbers and arguments at EL0 must leave the
 	// kernel standing, and (test=proc checks) no page or goroutine behind.
 	cases = append(cases, userCase{name: "sysfuzz", argv: []string{"/bin/sysfuzz", "100000"}, want: "sysfuzz: 100000 calls done\n"})
-	for _, c := range []string{"files", "pipes", "poll", "signals", "threads", "time", "memory", "nilpanic", "kernelmem", "efault"} {
+	for _, c := range []string{"files", "pipes", "poll", "signals", "threads", "time", "memory", "mprotect", "nilpanic", "kernelmem", "efault"} {
 		cases = append(cases, userCase{name: "go-" + c, argv: []string{"/bin/conform", c}})
 	}
 	cpio, root := buildInitramfs(t, cases)

@@ -134,6 +134,9 @@ func sysMprotect(t *Thread, a args) (uint64, error) {
 			}
 		default:
 			p.regions.insert(r.start, r.end, prot)
+			if err := p.mem.Protect(r.start, r.end-r.start, protToMM(prot)); err != nil {
+				return 0, linux.ENOMEM
+			}
 		}
 	}
 	if covered != size {
