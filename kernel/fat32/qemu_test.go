@@ -107,9 +107,10 @@ func makeCard(t *testing.T, files map[string][]byte) string {
 	return img
 }
 
-// initramfs packs /init, busybox with its applets, the script, and the
-// test=proc case list that runs "/init /test/boot.sh".
-func initramfs(t *testing.T) string {
+// initramfs packs /init, busybox with its applets, fatbench, and
+// /test/boot.sh holding script, with the test=proc case list that runs
+// "/init /test/boot.sh".
+func initramfs(t *testing.T, script string) string {
 	root := t.TempDir()
 	for _, d := range []string{"bin", "test"} {
 		require.NoError(t, os.MkdirAll(filepath.Join(root, d), 0o755))
@@ -128,7 +129,7 @@ func initramfs(t *testing.T) string {
 	for _, a := range []string{"sh", "ls", "cat", "wc", "echo", "mkdir", "rm", "mv", "cp", "seq", "sync"} {
 		require.NoError(t, os.Symlink("busybox", filepath.Join(root, "bin", a)))
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "boot.sh"), []byte(bootScript), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "boot.sh"), []byte(script), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte("boot\t/init\t/init\t/test/boot.sh\n"), 0o644))
 	cpio := filepath.Join(t.TempDir(), "initramfs.cpio")
 	cmd = exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
@@ -146,7 +147,7 @@ func initramfs(t *testing.T) string {
 // virt as a virtio disk.
 func TestQEMUBootFAT(t *testing.T) {
 	testenv.NeedQEMU(t, "kernel8.img", "deps/busybox")
-	cpio := initramfs(t)
+	cpio := initramfs(t, bootScript)
 	long := pattern(1, 3000)
 	big := pattern(2, 1<<20)
 	for _, board := range []string{"raspi4b", "virt"} {
@@ -218,6 +219,26 @@ func TestQEMUBootFAT(t *testing.T) {
 			assert.NotContains(t, listing, "::/old.txt")
 		})
 	}
+}
+
+// TestQEMUNoCard: without a card, /init says so in one line and goes on.
+func TestQEMUNoCard(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img", "deps/busybox")
+	res, err := qemu.Run(context.Background(), qemu.Config{
+		Board: "virt", Kernel: testenv.Build(t, "kernel8.img"), Root: testenv.Root(t),
+		Initrd: initramfs(t, "#!/bin/sh\necho shell runs\n"), Append: "semihosting=1 test=proc",
+		Icount: true, Semihosting: true, Protocol: true, Backstop: 2 * time.Minute,
+	})
+	require.NoError(t, err, "console:\n%s", strings.Join(res.Lines, "\n"))
+	var out strings.Builder
+	for _, r := range res.Find("proc-out") {
+		out.WriteString(r.Get("text"))
+	}
+	assert.Equal(t, "init: no SD card (no /dev/mmcblk0p1 or /dev/vda1): /boot is not mounted\n"+
+		"Burrow init: starting /test/boot.sh (type exit to return to the kernel console)\nshell runs\n", out.String())
+	procs := res.Find("proc")
+	require.Len(t, procs, 1)
+	assert.Equal(t, "0", procs[0].Get("exit"), "init's exit status")
 }
 
 // splitFigures takes the "ns NAME N" lines out of the output.
