@@ -18,8 +18,16 @@ struct cpu {
 	struct thread *idle;    // this CPU's idle thread (its boot context)
 	int rr;                 // where its round-robin search of threads[] resumes
 	u64 next_tick;          // counter value of its next periodic tick
-	u64 irq_ticks;          // counter ticks spent handling interrupts
 	bool online;
+	// Accounting (all in counter ticks; /proc/stat and the console's cpus
+	// command read them through SVC_CPU_STATS). Only this CPU writes them;
+	// readers on other CPUs take a snapshot, each u64 read whole.
+	u64 online_since;       // counter value when it came online
+	u64 irq_ticks;          // handling interrupts
+	u64 idle_irq_ticks;     // the part of irq_ticks taken while idle
+	u64 user_ticks;         // running user programs at EL0
+	u64 user_start;         // counter value of its last eret to EL0
+	u64 switches, irqs;     // thread switches and interrupts on this CPU
 };
 
 extern struct cpu cpus[MAX_CPUS];

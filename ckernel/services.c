@@ -66,6 +66,36 @@ static long wait_irq(u64 id, u64 flags) {
 	return 0;
 }
 
+// cpu_stats serves SVC_CPU_STATS: a snapshot of up to n CPUs' time. Each
+// CPU writes only its own counters, so a reader elsewhere sees each value
+// whole but the set only roughly together; system time is what is left,
+// and is clamped at 0 should the snapshot straddle an update.
+static long cpu_stats(struct cpu_stat *out, u64 n) {
+	if (!out || n == 0)
+		return -EINVAL;
+	if (n > MAX_CPUS)
+		n = MAX_CPUS;
+	for (u64 i = 0; i < n; i++) {
+		struct cpu *c = &cpus[i];
+		struct cpu_stat *s = &out[i];
+		memset(s, 0, sizeof *s);
+		if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+			continue;
+		s->online = 1;
+		s->since = c->online_since;
+		s->now = counter_now();
+		s->irq_ticks = c->irq_ticks;
+		u64 idle = thread_cpu_ticks(c->idle);
+		s->idle_ticks = idle > c->idle_irq_ticks ? idle - c->idle_irq_ticks : 0;
+		s->user_ticks = c->user_ticks;
+		u64 total = s->now - s->since, rest = s->idle_ticks + s->irq_ticks + s->user_ticks;
+		s->system_ticks = total > rest ? total - rest : 0;
+		s->switches = c->switches;
+		s->irqs = c->irqs;
+	}
+	return (long)n;
+}
+
 long services_dispatch(struct trapframe *tf) {
 	u64 *a = tf->x;
 	switch (a[8]) {
@@ -124,6 +154,8 @@ long services_dispatch(struct trapframe *tf) {
 	}
 	case SVC_NOP:
 		return 0;
+	case SVC_CPU_STATS:
+		return cpu_stats((struct cpu_stat *)a[0], a[1]);
 	case SVC_INITRD: {
 		if (!bootinfo.initrd_size)
 			return -ENOENT;

@@ -16,6 +16,7 @@ enum burrow_svc {
 	SVC_SWITCH_TO_USER = 0x1009, // (regs, ttbr0, out trap) -> 0: run at EL0 until it traps
 	SVC_INITRD = 0x100a,        // (out *{va, size}) -> 0: the initial RAM disk, or -ENOENT
 	SVC_IRQ_STAMP = 0x1010,     // (irq) -> CNTVCT_EL0 when the top half last saw irq (drivers)
+	SVC_CPU_STATS = 0x1011,     // (out *struct cpu_stat[n], n) -> CPUs filled: per-CPU time
 };
 
 // Flags of SVC_WAIT_IRQ.
@@ -37,6 +38,22 @@ struct core_stats {
 	u64 thread_ticks;    // counter ticks the calling thread has run
 	u64 idle_ticks;      // counter ticks CPU 0 has spent idle
 	u64 now;             // CNTVCT_EL0 now
+};
+
+// struct cpu_stat is one CPU's time, in counter ticks, as SVC_CPU_STATS
+// fills it in; kernel/core.CPUStat mirrors it. Since it came online the CPU
+// was idle, handling interrupts, running user programs (EL0) or running
+// kernel code (system: Go and C at EL1), and the four add up to now - since.
+struct cpu_stat {
+	u64 online;      // 1 if the CPU runs the kernel (the rest is 0 if not)
+	u64 since;       // CNTVCT_EL0 when it came online
+	u64 now;         // CNTVCT_EL0 when the snapshot was taken
+	u64 idle_ticks;  // in its idle thread (WFI), not counting interrupts
+	u64 irq_ticks;   // handling interrupts (idle or not)
+	u64 user_ticks;  // at EL0, in user programs
+	u64 system_ticks; // at EL1 otherwise: the Go kernel, the runtime, C
+	u64 switches;    // thread switches on it
+	u64 irqs;        // interrupts it took
 };
 
 long services_dispatch(struct trapframe *tf);

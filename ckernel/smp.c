@@ -133,6 +133,9 @@ void secondary_main(int id) {
 	struct thread *idle = &idle_threads[id];
 	idle->tid = -id;
 	idle->state = T_IDLE;
+	idle->cpu = id;
+	idle->run_start = counter_now(); // idle from here, until sched runs a thread
+	mycpu()->online_since = idle->run_start;
 	mycpu()->idle = idle;
 	mycpu()->thread = idle;
 	gic_cpu_init();                      // this core's CPU interface; its banked PPIs and SGIs

@@ -12,6 +12,7 @@
 //     swtch also switches which frame trap_return resumes.
 #include "thread.h"
 #include "arch.h"
+#include "boot.h"
 #include "errno.h"
 #include "lib.h"
 #include "memlayout.h"
@@ -39,6 +40,8 @@ void thread_init(void) {
 	current = &threads[0];
 	current->tid = 0;
 	current->state = T_IDLE;
+	current->run_start = bootinfo.entry_count; // CPU 0 has run since the C core's entry
+	mycpu()->online_since = bootinfo.entry_count;
 }
 
 int thread_count(void) {
@@ -49,7 +52,7 @@ int thread_count(void) {
 }
 
 u64 thread_cpu_ticks(struct thread *t) {
-	return t->cpu_ticks + (t == current ? counter_now() - t->run_start : 0);
+	return t->cpu_ticks + (t == cpus[t->cpu].thread ? counter_now() - t->run_start : 0);
 }
 
 struct thread *thread_by_tid(int tid) {
@@ -143,6 +146,7 @@ void sched(void) {
 		write_sysreg(tpidr_el0, next->tpidr);
 	}
 	next->switches++;
+	mycpu()->switches++;
 	trace(TR_SWITCH, (u64)prev->tid, (u64)next->tid);
 	// Accounting: prev ran from its run_start until now.
 	u64 now = counter_now();

@@ -41,10 +41,14 @@ static bool irq_dispatch(void) {
 		u32 iar = gic_ack();
 		u32 id = gic_irq_id(iar);
 		if (id >= 1020) { // 1020-1023: special IDs, nothing (more) pending
-			mycpu()->irq_ticks += counter_now() - start;
+			u64 spent = counter_now() - start;
+			mycpu()->irq_ticks += spent;
+			if (current == mycpu()->idle)
+				mycpu()->idle_irq_ticks += spent;
 			return resched;
 		}
 		irq_count++;
+		mycpu()->irqs++;
 		trace(TR_IRQ, id, 0);
 		if (id == SGI_WAKE)
 			resched = true; // another core made work runnable
@@ -138,6 +142,8 @@ static struct trapframe *handle(struct trapframe *tf) {
 }
 
 struct trapframe *trap_handler(struct trapframe *tf) {
+	if ((tf->kind & 0xc) == FROM_EL0_64) // the program's time on this CPU ends here
+		mycpu()->user_ticks += counter_now() - mycpu()->user_start;
 	bkl_enter(); // every path into the C core holds the big kernel lock
 	struct trapframe *next = handle(tf);
 	bkl_exit();

@@ -25,6 +25,7 @@
 #include "lib.h"
 #include "services.h"
 #include "thread.h"
+#include "timer.h"
 #include "vm.h"
 
 // SPSR for EL0t (M = 0) with all of DAIF clear: a user program takes IRQs.
@@ -62,6 +63,7 @@ struct trapframe *user_enter(struct trapframe *go) {
 	write_sysreg(tpidr_el0, regs->tpidr);
 	write_sysreg(ttbr0_el1, ttbr0);
 	isb();
+	mycpu()->user_start = counter_now(); // user time, until trap_handler
 	return u;
 }
 

@@ -68,6 +68,7 @@ var commands = []command{
 	{"mem", "memory: the C core's pages and the Go heap", showMem},
 	{"log", "the kernel log ring, from the start", showLog},
 	{"threads", "the C core's threads and counters", showThreads},
+	{"cpus", "per-CPU time: busy, idle, interrupts, user, system (console_cpus.go)", showCPUs},
 	{"goroutines", "every goroutine's stack", showGoroutines},
 	{"gc", "run the garbage collector and return memory to the C core", func() {
 		debug.FreeOSMemory()

@@ -17,3 +17,4 @@ func ReadStats() (Stats, error)                   { return Stats{}, ErrNotBurrow
 func KlogRead(b []byte, from uint64) (int, error) { return 0, ErrNotBurrow }
 func DeviceTree() ([]byte, error)                 { return nil, ErrNotBurrow }
 func InitRD() ([]byte, error)                     { return nil, ErrNotBurrow }
+func CPUStats() ([]CPUStat, error)                { return nil, ErrNotBurrow }

@@ -12,7 +12,7 @@ import (
 
 // procfs: /proc is generated when a path under it is looked up, as a
 // snapshot tree: /proc/self, /proc/<pid>/{stat,status,cmdline,comm},
-// /proc/meminfo, /proc/cpuinfo, /proc/uptime, /proc/loadavg, /proc/mounts:
+// /proc/meminfo, /proc/cpuinfo, /proc/stat, /proc/uptime, /proc/loadavg, /proc/mounts:
 // enough for busybox ps, free and uptime (proc(5) gives the formats).
 
 // procLookup resolves an absolute path under /proc; ok is false for any
@@ -85,6 +85,7 @@ func (k *Kernel) procTree(self *Process) *vfs.FS {
 	fs.WriteFile("/cpuinfo", []byte("processor\t: 0\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 cpuid\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n"), 0o444)
 	fs.WriteFile("/uptime", []byte(fmt.Sprintf("%d.%02d 0.00\n", uptime/time.Second, uptime%time.Second/(10*time.Millisecond))), 0o444)
 	fs.WriteFile("/loadavg", []byte(fmt.Sprintf("0.00 0.00 0.00 1/%d %d\n", len(procs), k.nextID-1)), 0o444)
+	fs.WriteFile("/stat", k.procStat(procs), 0o444) // procfs_stat.go
 	fs.WriteFile("/mounts", []byte("rootfs / rootfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n"), 0o444)
 	return fs
 }
