@@ -49,9 +49,23 @@ func TestThroughVFS(t *testing.T) {
 	}
 	assert.Equal(t, []string{".", "..", "config.txt", "logs"}, names, "getdents of /boot")
 
+	// Names match without regard to case, as on Linux's vfat, and a
+	// rename can change just the case.
+	upper, err := root.Lookup(nil, "/BOOT/CONFIG.TXT", true)
+	assert.Error(t, err, "/BOOT is on the ramfs, which minds case")
+	upper, err = root.Lookup(nil, "/boot/CONFIG.TXT", true)
+	require.NoError(t, err)
+	assert.Same(t, cfg, upper)
+	require.NoError(t, root.Rename(nil, "/boot/CONFIG.TXT", "/boot/Config.txt"))
+	_, err = root.Create(nil, "/boot/config.TXT", linux.S_IFREG|0o644)
+	assert.Equal(t, linux.EEXIST, err, "creating a name that differs only in case")
+	require.NoError(t, root.Remove(nil, "/boot/LOGS/BOOT.LOG", false))
+	require.NoError(t, root.WriteFile("/boot/logs/boot.log", []byte("first\nsecond\n"), 0o644))
+
 	require.NoError(t, root.Unmount("/boot"))
 	fsck(t, img)
 	assert.Equal(t, "first\nsecond\n", string(mtype(t, img, "logs/boot.log")))
+	assert.Contains(t, run(t, "mdir", "-b", "-/", "-i", img, "::"), "::/Config.txt\n")
 }
 
 func writeTemp(t *testing.T, s string) string {

@@ -1,6 +1,7 @@
 package vfs
 
 import (
+	"strings"
 	"time"
 
 	"github.com/burrow-os/burrow/kernel/abi/linux"
@@ -78,6 +79,21 @@ func (n *Inode) load() {
 	n.loaded = true
 }
 
+// entry returns the map key and inode of child name. On a volume it
+// matches without regard to case, as FAT does (CONFIG.TXT is config.txt).
+// The caller holds n.mu.
+func (n *Inode) entry(name string) (string, *Inode) {
+	if c, ok := n.children[name]; ok || n.back == nil {
+		return name, c
+	}
+	for k, c := range n.children {
+		if strings.EqualFold(k, name) {
+			return k, c
+		}
+	}
+	return name, nil
+}
+
 // createBacked makes a file or directory in backed directory d.
 func (d *Inode) createBacked(name string, mode uint32) (*Inode, error) {
 	typ := mode & linux.S_IFMT
@@ -87,7 +103,7 @@ func (d *Inode) createBacked(name string, mode uint32) (*Inode, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.load()
-	if _, ok := d.children[name]; ok {
+	if _, c := d.entry(name); c != nil {
 		return nil, linux.EEXIST
 	}
 	b, err := d.back.Create(name, typ == linux.S_IFDIR)
@@ -108,7 +124,7 @@ func (d *Inode) removeBacked(name string, dir bool) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.load()
-	n := d.children[name]
+	name, n := d.entry(name)
 	switch {
 	case n == nil:
 		return linux.ENOENT
@@ -124,18 +140,35 @@ func (d *Inode) removeBacked(name string, dir bool) error {
 	return nil
 }
 
-// renameBacked moves an entry between backed directories of one volume.
+// renameBacked moves entry n, oname in od, to nname in nd, both backed
+// directories of one volume. A file already called nname (in any case)
+// is replaced; renaming to a name that differs only in case changes it.
 func renameBacked(od *Inode, oname string, nd *Inode, nname string, n *Inode) error {
 	if od.back == nil || nd.back == nil {
 		return linux.EXDEV
 	}
-	if err := od.back.Rename(oname, nd.back, nname); err != nil {
+	od.mu.Lock()
+	okey, _ := od.entry(oname)
+	od.mu.Unlock()
+	nd.mu.Lock()
+	nkey, old := nd.entry(nname)
+	nd.mu.Unlock()
+	switch {
+	case old == n && okey == nname:
+		return nil // the name it has
+	case old != nil && old != n && old.IsDir():
+		return linux.EISDIR
+	}
+	if err := od.back.Rename(okey, nd.back, nname); err != nil {
 		return err
 	}
 	od.mu.Lock()
-	delete(od.children, oname)
+	delete(od.children, okey)
 	od.mu.Unlock()
 	nd.mu.Lock()
+	if old != nil {
+		delete(nd.children, nkey)
+	}
 	nd.children[nname] = n
 	nd.mu.Unlock()
 	if n.IsDir() {

@@ -53,8 +53,11 @@ func (m *memNode) WriteAt(p []byte, off int64) (int, error) {
 	}
 	return copy(m.data[off:], p), nil
 }
-func (m *memNode) Truncate(size int64) error { m.data = m.data[:min(size, int64(len(m.data)))]; return nil }
-func (m *memNode) Touch() error              { return nil }
+func (m *memNode) Truncate(size int64) error {
+	m.data = m.data[:min(size, int64(len(m.data)))]
+	return nil
+}
+func (m *memNode) Touch() error { return nil }
 func (m *memNode) Entries() ([]DirEntry, error) {
 	var names []string
 	for k := range m.children {

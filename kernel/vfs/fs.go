@@ -213,6 +213,12 @@ func (fs *FS) Rename(cwd *Inode, oldpath, newpath string) error {
 			break
 		}
 	}
+	if fs.isVolumeRoot(n) {
+		return linux.EBUSY
+	}
+	if od.back != nil || nd.back != nil {
+		return renameBacked(od, oname, nd, nname, n)
+	}
 	if old := nd.Child(nname); old != nil {
 		if old == n {
 			return nil
@@ -220,12 +226,6 @@ func (fs *FS) Rename(cwd *Inode, oldpath, newpath string) error {
 		if old.IsDir() {
 			return linux.EISDIR
 		}
-	}
-	if fs.isVolumeRoot(n) {
-		return linux.EBUSY
-	}
-	if od.back != nil || nd.back != nil {
-		return renameBacked(od, oname, nd, nname, n)
 	}
 	od.mu.Lock()
 	delete(od.children, oname)

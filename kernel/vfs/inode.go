@@ -125,7 +125,8 @@ func (n *Inode) Child(name string) *Inode {
 		return n
 	}
 	n.load()
-	return n.children[name]
+	_, c := n.entry(name)
+	return c
 }
 
 // Target returns a symbolic link's target.
