@@ -43,13 +43,17 @@ func run(t *testing.T, name string, args ...string) string {
 
 // newImage makes a 64 MiB FAT32 image (a whole-disk volume, no partition
 // table) with mkfs.vfat.
-func newImage(t *testing.T) string {
+func newImage(t *testing.T) string { return newImageSized(t, 64<<20) }
+
+// newImageSized makes a FAT32 image of size bytes (a sparse file) with
+// mkfs.vfat, given any more mkfs options.
+func newImageSized(t *testing.T, size int64, mkfs ...string) string {
 	t.Helper()
 	need(t, "mkfs.vfat", "fsck.vfat", "mcopy", "mtype", "mmd", "mdir")
 	path := filepath.Join(t.TempDir(), "fat.img")
 	require.NoError(t, os.WriteFile(path, nil, 0o644))
-	require.NoError(t, os.Truncate(path, 64<<20))
-	run(t, "mkfs.vfat", "-F", "32", "-n", "BURROWTEST", path)
+	require.NoError(t, os.Truncate(path, size))
+	run(t, "mkfs.vfat", append(append([]string{"-F", "32", "-n", "BURROWTEST"}, mkfs...), path)...)
 	return path
 }
 
