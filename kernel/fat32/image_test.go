@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/burrow-os/burrow/kernel/abi/linux"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -328,4 +330,32 @@ func openFile(t *testing.T, path string) *os.File {
 	require.NoError(t, err)
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// TestDirectoryMoves: directories moved up to the root and down again get
+// their ".." entries right (fsck checks them), and a directory cannot move
+// into itself.
+func TestDirectoryMoves(t *testing.T) {
+	img := newImage(t)
+	fs := mount(t, img, 0)
+	root := fs.Root()
+	a, err := root.Create("a", true)
+	require.NoError(t, err)
+	b, err := a.Create("b", true)
+	require.NoError(t, err)
+	c, err := b.Create("c", true)
+	require.NoError(t, err)
+	f, err := c.Create("deep file.txt", false)
+	require.NoError(t, err)
+	_, err = f.WriteAt([]byte("in c\n"), 0)
+	require.NoError(t, err)
+	require.NoError(t, b.Rename("c", root, "c at the root"))
+	require.NoError(t, a.Rename("b", c, "b under c"))
+	require.ErrorIs(t, root.Rename("c at the root", c, "loop"), linux.EINVAL, "a directory into itself")
+	require.ErrorIs(t, c.Rename("b under c", b, "loop"), linux.EINVAL, "a directory into its own child")
+	fsck(t, img)
+	assert.Equal(t, "in c\n", string(mtype(t, img, "c at the root/deep file.txt")))
+	listing := run(t, "mdir", "-b", "-/", "-i", img, "::")
+	assert.Contains(t, listing, "::/c at the root/b under c/")
+	assert.Contains(t, listing, "::/a/")
 }
