@@ -2,6 +2,7 @@ package proc
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/burrow-os/burrow/kernel/abi/linux"
@@ -65,6 +66,12 @@ type Thread struct {
 	exiting   bool
 	wake      chan struct{} // a signal arrived or the thread must exit: stop blocking
 
+	// attention is set whenever something may need the task loop's slow
+	// path before the thread returns to EL0: a signal was posted, the mask
+	// changed, the thread or process must exit or stop, a call must be
+	// restarted. Clear, the loop goes straight back to the program.
+	attention atomic.Bool
+
 	// Touched only by the thread's own task goroutine:
 	restart       restartPoint  // a system call to issue again if no handler runs
 	sleepDeadline time.Duration // the deadline of an interrupted sleep
@@ -90,8 +97,13 @@ func (p *Process) comm() string {
 	return p.exe
 }
 
-// kick wakes the thread from whatever it blocks in.
+// notice makes the task loop look at signals, stops and exits before the
+// thread next returns to EL0.
+func (t *Thread) notice() { t.attention.Store(true) }
+
+// kick wakes the thread from whatever it blocks in, and makes it notice.
 func (t *Thread) kick() {
+	t.notice()
 	select {
 	case t.wake <- struct{}{}:
 	default:

@@ -197,7 +197,8 @@ func (t *Thread) handleSignals() {
 		}
 		p.k.Signals.Add(1)
 		t.restart.pending = false // the handler sees EINTR
-		return                    // the handler runs first; more signals at the next return
+		t.notice()                // more signals may be ready at the next return
+		return                    // the handler runs first
 	}
 }
 
@@ -313,6 +314,7 @@ func (t *Thread) sigreturn() error {
 	t.mu.Lock()
 	t.mask = le.Uint64(uc[ucSigmask:]) &^ unblockable
 	t.mu.Unlock()
+	t.notice() // the restored mask may unblock a pending signal
 	return nil
 }
 

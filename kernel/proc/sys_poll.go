@@ -86,6 +86,7 @@ func (t *Thread) withSigmask(addr, size uint64, wait func() (uint64, error)) (ui
 		t.mu.Lock()
 		t.mask, t.hasSaved = t.savedMask, false
 		t.mu.Unlock()
+		t.notice()
 	}
 	return n, err
 }

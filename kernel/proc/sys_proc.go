@@ -196,6 +196,7 @@ func sysExit(t *Thread, a args) (uint64, error) {
 	t.mu.Lock()
 	t.exiting = true
 	t.mu.Unlock()
+	t.notice()
 	return 0, nil
 }
 

@@ -73,6 +73,7 @@ func sysRtSigprocmask(t *Thread, a args) (uint64, error) {
 		t.mask &^= unblockable
 	}
 	t.mu.Unlock()
+	t.notice() // an unblocked signal may be pending
 	if a[2] != 0 {
 		if err := mem.CopyOut(a[2], binary.LittleEndian.AppendUint64(nil, old)); err != nil {
 			return 0, linux.EFAULT

@@ -25,11 +25,14 @@ const (
 // run is the thread's task: enter the program at EL0, handle whatever
 // stopped it, repeat until the thread exits.
 func (t *Thread) run() {
+	t.notice() // the first entry goes through the slow path
 	for {
-		t.handleSignals()
-		if t.shouldExit() {
-			t.exitThread()
-			return
+		if t.attention.Swap(false) { // the slow path, only when something happened
+			t.handleSignals()
+			if t.shouldExit() {
+				t.exitThread()
+				return
+			}
 		}
 		mem := t.p.memory()
 		trap, err := t.p.k.cfg.Switch(&t.regs, mem.AddressSpace().TTBR0())
@@ -132,6 +135,7 @@ func (t *Thread) syscall() {
 	t.resumeSleep = false // only the first run of a restarted sleep may use it
 	if err == linux.EINTR {
 		t.restart = restartPoint{pending: true, x0: a[0]}
+		t.notice()
 	}
 	t.regs.X[0] = result(ret, err)
 }
