@@ -130,6 +130,8 @@ func TestVolume(t *testing.T) {
 	_, err = f.Write([]byte("two"))
 	require.NoError(t, err)
 	assert.Equal(t, "one two", string(v.root.children["new.txt"].data))
+	_, err = n.WriteAt([]byte("x"), MaxFileSize)
+	assert.Equal(t, linux.EFBIG, err, "a volume's files keep the ramfs bound")
 	require.NoError(t, fs.Mkdir(nil, "/boot/dir", 0o755))
 	assert.True(t, v.root.children["dir"].dir)
 	assert.Equal(t, "/boot/dir", fs.Path(mustLookup(t, fs, "/boot/dir")))

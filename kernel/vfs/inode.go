@@ -137,10 +137,15 @@ func (n *Inode) Target() string {
 }
 
 // Data returns a regular file's bytes (not a copy for a ramfs file: do
-// not modify). A backed file is read whole; nil if that fails.
+// not modify). A backed file is read whole; nil if that fails or it is
+// longer than MaxFileSize.
 func (n *Inode) Data() []byte {
 	if n.back != nil {
-		b := make([]byte, n.back.Size())
+		size := n.back.Size()
+		if size > MaxFileSize {
+			return nil
+		}
+		b := make([]byte, size)
 		k, err := n.back.ReadAt(b, 0)
 		if err != nil {
 			return nil
@@ -173,16 +178,17 @@ func (n *Inode) read(p []byte, off int64) (int, error) {
 
 // MaxFileSize bounds a ramfs file: its bytes are kernel memory, so a
 // program cannot make the kernel allocate more than this for one file
-// (writing or truncating past it is EFBIG).
+// (writing or truncating past it is EFBIG). Files on a mounted volume
+// keep the same bound, since exec and mmap copy a whole file into memory.
 const MaxFileSize = 64 << 20
 
 // WriteAt writes a regular file, growing it as needed.
 func (n *Inode) WriteAt(p []byte, off int64) (int, error) {
-	if n.back != nil {
-		return n.back.WriteAt(p, off) // bounded by the disk, not kernel memory
-	}
 	if off < 0 || off > MaxFileSize || int64(len(p)) > MaxFileSize-off {
 		return 0, linux.EFBIG
+	}
+	if n.back != nil {
+		return n.back.WriteAt(p, off)
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -201,11 +207,11 @@ func (n *Inode) WriteAt(p []byte, off int64) (int, error) {
 
 // Truncate sets a regular file's length.
 func (n *Inode) Truncate(size int64) error {
-	if n.back != nil {
-		return n.back.Truncate(size)
-	}
 	if size < 0 || size > MaxFileSize {
 		return linux.EFBIG
+	}
+	if n.back != nil {
+		return n.back.Truncate(size)
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
