@@ -179,6 +179,9 @@ func TestQEMUBootFAT(t *testing.T) {
 			require.Equal(t, "done", procs[0].Get("status"), "%s\nconsole:\n%s", procs[0].Get("detail"), console)
 			require.Equal(t, "0", procs[0].Get("exit"), "output:\n%s", out.String())
 
+			for _, r := range res.Find("result") { // no pages or goroutines leaked
+				assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
+			}
 			got, figures := splitFigures(out.String())
 			src := "/dev/mmcblk0p1"
 			if board == "virt" {
