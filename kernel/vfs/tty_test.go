@@ -100,7 +100,9 @@ func TestPollReadiness(t *testing.T) {
 	w.Ops.Write([]byte("x"))
 	assert.True(t, r.Poll().In, "a pipe with data")
 	w.Release()
-	assert.Equal(t, Readiness{HangUp: true}, r.Poll(), "the writer closed: end of file")
+	assert.Equal(t, Readiness{In: true, HangUp: true}, r.Poll(), "the writer closed with data left")
+	r.Ops.Read(make([]byte, 1))
+	assert.Equal(t, Readiness{HangUp: true}, r.Poll(), "the writer closed, nothing left: POLLHUP alone")
 	r.Release()
 
 	r, w = NewPipe(0)
