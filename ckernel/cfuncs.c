@@ -19,6 +19,10 @@
 struct free_obj {
 	struct free_obj *next;
 };
+// alloc_lock guards the free lists and page_class. A direct call arrives
+// from any core with IRQs masked and holding no other lock. Order: before
+// palloc_lock (a refill takes a page).
+static struct spinlock alloc_lock = SPINLOCK_INIT("alloc");
 static struct free_obj *free_list[NCLASSES];
 
 // page_class maps a physical page number to its class + 1 (0 = not ours).
@@ -33,8 +37,7 @@ static int class_of(size_t size) {
 	return c;
 }
 
-// alloc_locked is go_alloc_kernel_memory under the big kernel lock: a
-// direct call arrives without it, from any core.
+// alloc_locked is go_alloc_kernel_memory with alloc_lock held.
 static void *alloc_locked(size_t size) {
 	if (!page_class) {
 		u64 pa = palloc_alloc(CLASS_PAGES / PAGE_SIZE);
@@ -63,9 +66,9 @@ static void *alloc_locked(size_t size) {
 void *go_alloc_kernel_memory(size_t size) {
 	if (size == 0 || size > (1UL << MAX_SHIFT))
 		return NULL;
-	bkl_enter();
+	spin_lock(&alloc_lock);
 	void *p = alloc_locked(size);
-	bkl_exit();
+	spin_unlock(&alloc_lock);
 	return p;
 }
 
@@ -82,10 +85,10 @@ static void free_locked(void *p) {
 void go_free_kernel_memory(void *p) {
 	if (!p)
 		return;
-	bkl_enter();
+	spin_lock(&alloc_lock);
 	if (page_class)
 		free_locked(p);
-	bkl_exit();
+	spin_unlock(&alloc_lock);
 }
 
 __attribute__((noinline)) u64 c_nop(u64 x) {

@@ -1,22 +1,33 @@
 // cpu.h: per-CPU state. Each core finds its own struct cpu through
 // TPIDR_EL1 (ARM ARM D23.2.170), which only EL1 can read or write, so no
-// lock is needed to reach it. Until the SMP issue releases the secondary
-// cores, only cpus[0] is in use; everything global in the C core is then
-// protected by running with IRQs masked on one core, and each such place
-// says so.
+// lock is needed to reach it. Fields only this CPU touches need no lock
+// (C runs with IRQs masked, so not even an interrupt races with them); the
+// run queue is shared with the other CPUs and has its own lock.
 #pragma once
 #include "arch.h"
+#include "spinlock.h"
 #include "types.h"
 
 #define MAX_CPUS 4
 
 struct thread;
 
+// struct runq is one CPU's queue of runnable threads, first in first out
+// (thread.c). Its lock also guards the state of every thread whose
+// thread->cpu is this CPU (running, runnable or asleep there), and is held
+// across a context switch on this CPU.
+struct runq {
+	struct spinlock lock;
+	struct thread *head, *tail;
+	volatile int n; // queued threads; read without the lock as a hint
+};
+
 struct cpu {
 	int id;                 // MPIDR_EL1.Aff0
 	struct thread *thread;  // the thread running on this CPU
 	struct thread *idle;    // this CPU's idle thread (its boot context)
-	int rr;                 // where its round-robin search of threads[] resumes
+	struct runq rq;         // its runnable threads
+	struct thread *zombie;  // a thread that exited here; freed by the next one
 	u64 next_tick;          // counter value of its next periodic tick
 	bool online;
 	// Accounting (all in counter ticks; /proc/stat and the console's cpus

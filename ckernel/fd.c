@@ -68,7 +68,7 @@ static long pipe_write(struct pipe *p, const char *buf, u64 len) {
 		if (!p->readers)
 			return n ? (long)n : -EPIPE;
 		if (p->w - p->r == PIPE_SIZE) {
-			if (sleep_on(p, 0) == -EINTR)
+			if (sleep_on(p, 0, NULL) == -EINTR)
 				return n ? (long)n : -EINTR;
 			continue;
 		}
@@ -82,7 +82,7 @@ static long pipe_read(struct pipe *p, char *buf, u64 len) {
 	while (p->w == p->r) {
 		if (!p->writers)
 			return 0; // end of file
-		if (sleep_on(p, 0) == -EINTR)
+		if (sleep_on(p, 0, NULL) == -EINTR)
 			return -EINTR;
 	}
 	u64 n = 0;
@@ -121,8 +121,7 @@ long sys_write(int fd, u64 buf, u64 len) {
 	if (fd >= 0 && fd < MAX_FDS && files[fd].kind == FD_PIPE_W)
 		return pipe_write(files[fd].pipe, (const char *)buf, len);
 	if (fd >= 0 && fd < MAX_FDS && files[fd].kind == FD_CONSOLE) {
-		for (u64 i = 0; i < len; i++)
-			uart_putc(((const char *)buf)[i]);
+		console_write((const char *)buf, len);
 		return (long)len;
 	}
 	struct file *f = get(fd, FD_EVENTFD);
@@ -144,7 +143,7 @@ static long console_read(u64 buf, u64 len) {
 		int c;
 		while (n < len && (c = uart_getc()) >= 0)
 			((char *)buf)[n++] = (char)c;
-		if (n == 0 && sleep_on(&files[0], counter_now() + counter_freq() / 100) == -EINTR)
+		if (n == 0 && sleep_on(&files[0], counter_now() + counter_freq() / 100, NULL) == -EINTR)
 			return -EINTR;
 	}
 	return (long)n;
@@ -267,7 +266,7 @@ long sys_epoll_pwait(int epfd, u64 events, int maxevents, int timeout_ms) {
 		for (int i = 0; i < MAX_WATCH; i++)
 			if (ep->watch[i] >= 0)
 				chan = &files[ep->watch[i]];
-		long r = sleep_on(chan, deadline);
+		long r = sleep_on(chan, deadline, NULL);
 		if (r == -ETIMEDOUT)
 			return 0;
 		if (r == -EINTR)

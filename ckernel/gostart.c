@@ -181,7 +181,9 @@ const char *go_start(const char *bootargs) {
 	tf.spsr = SPSR_EL1T_IRQ_ON;
 	tf.sp = sp;
 	tf.kind = FROM_EL1T | TRAP_SYNC; // trap_return restores SP_EL0 from tf.sp
-	if (!thread_create(&tf))
+	struct thread *t = thread_create(&tf);
+	if (!t)
 		return "cannot create the Go kernel's first thread";
+	thread_run(t);
 	return NULL;
 }

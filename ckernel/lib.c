@@ -189,9 +189,40 @@ static void format(struct sink *k, const char *fmt, va_list ap) {
 	}
 }
 
+struct spinlock console_lock = SPINLOCK_INIT("console");
+bool console_smp, console_panic;
+
+bool console_enter(void) {
+	if (!console_smp || console_panic || spin_holding(&console_lock))
+		return false;
+	spin_lock(&console_lock);
+	return true;
+}
+
+void console_exit(bool took) {
+	if (took)
+		spin_unlock(&console_lock);
+}
+
+void console_write(const char *s, u64 n) {
+	char chunk[128];
+	while (n) {
+		u64 k = n < sizeof chunk ? n : sizeof chunk;
+		memcpy(chunk, s, k); // may fault in Go memory: not under the lock
+		bool took = console_enter();
+		for (u64 i = 0; i < k; i++)
+			uart_putc(chunk[i]);
+		console_exit(took);
+		s += k;
+		n -= k;
+	}
+}
+
 void kvprintf(const char *fmt, va_list ap) {
 	struct sink k = {0};
+	bool took = console_enter();
 	format(&k, fmt, ap);
+	console_exit(took);
 }
 
 void kprintf(const char *fmt, ...) {
@@ -200,6 +231,7 @@ void kprintf(const char *fmt, ...) {
 	kvprintf(fmt, ap);
 	va_end(ap);
 }
+
 
 int ksnprintf(char *buf, size_t n, const char *fmt, ...) {
 	struct sink k = {.buf = buf, .cap = n};

@@ -113,6 +113,7 @@ static void start_secondaries(void) {
 	int want = bootarg(plat.bootargs, "cpus", buf, sizeof buf) ? (int)parse_u64(buf) : 1;
 	if (want <= 1)
 		return;
+	console_smp = true; // from here on, console output takes console_lock
 	int online = smp_start(want);
 	kprintf("%d CPUs online\n", online);
 	// test=smp: report which cores came up, and stop.

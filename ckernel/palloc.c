@@ -5,12 +5,16 @@
 // amortised. The bitmap itself lives in the first free pages after the
 // image.
 //
-// Locking: none yet; the C core runs on one CPU with interrupts masked
-// whenever it is in C. The SMP issue adds a spinlock here.
+// Locking: palloc_lock guards the bitmap and the counts. It is nearly a
+// leaf: only console_lock may be taken under it, and it is taken under
+// vm_lock, alloc_lock, threads_lock and the run queues' locks. Zeroing a
+// fresh run happens after the lock is let go, since the pages are already
+// the caller's.
 #include "palloc.h"
 #include "arch.h"
 #include "lib.h"
 #include "memlayout.h"
+#include "spinlock.h"
 
 static u64 *bitmap;    // direct-map address of the bitmap
 static u64 base_pa;    // physical address of page 0
@@ -18,6 +22,7 @@ static u64 npages;     // pages covered by the bitmap
 static u64 free_count;
 static u64 hint;       // where the next search starts
 static u64 handover_base, handover_size, managed_pages;
+static struct spinlock palloc_lock = SPINLOCK_INIT("palloc");
 
 // zero_pages clears whole pages with DC ZVA, which zeroes one block (its size
 // is in DCZID_EL0, ARM ARM D23.2.38) per instruction without reading it.
@@ -87,7 +92,7 @@ void palloc_init(const u64 *base, const u64 *size, int n, u64 image_end_pa, u64 
 	hint = 0;
 }
 
-u64 palloc_alloc(u64 n) {
+static u64 alloc_locked(u64 n) {
 	if (n == 0 || n > free_count)
 		return 0;
 	// Two passes: from the hint to the end, then from the start.
@@ -107,17 +112,26 @@ u64 palloc_alloc(u64 n) {
 					set(j);
 				free_count -= n;
 				hint = i + 1;
-				u64 pa = base_pa + first * PAGE_SIZE;
-				zero_pages(PHYS_TO_VIRT(pa), n);
-				return pa;
+				return base_pa + first * PAGE_SIZE;
 			}
 		}
 	}
 	return 0;
 }
 
+u64 palloc_alloc(u64 n) {
+	spin_lock(&palloc_lock);
+	u64 pa = alloc_locked(n);
+	spin_unlock(&palloc_lock);
+	if (pa)
+		zero_pages(PHYS_TO_VIRT(pa), n);
+	return pa;
+}
+
 void palloc_free(u64 pa, u64 n) {
+	spin_lock(&palloc_lock);
 	mark(pa, n * PAGE_SIZE, false);
+	spin_unlock(&palloc_lock);
 }
 
 void palloc_stats(struct palloc_stats *s) {

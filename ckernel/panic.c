@@ -52,6 +52,7 @@ static void backtrace(u64 pc, u64 fp) {
 
 void panic(const char *fmt, ...) {
 	irq_disable();
+	console_panic = true; // whoever holds the console lock will not let go
 	kprintf("\nPANIC: ");
 	va_list ap;
 	va_start(ap, fmt);
@@ -66,6 +67,7 @@ void panic(const char *fmt, ...) {
 
 void panic_trap(struct trapframe *tf) {
 	irq_disable();
+	console_panic = true;
 	u32 ec = esr_class(tf->esr);
 	char fault[64];
 	static const char *const types[] = {"synchronous", "IRQ", "FIQ", "SError"};

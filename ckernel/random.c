@@ -7,8 +7,10 @@ static u64 state;
 
 void random_seed(u64 seed) { state = seed; }
 
+// SplitMix64's state only ever has a constant added, so an atomic add makes
+// it safe on every CPU at once without a lock.
 u64 random_next(void) {
-	u64 z = (state += 0x9e3779b97f4a7c15UL);
+	u64 z = __atomic_add_fetch(&state, 0x9e3779b97f4a7c15UL, __ATOMIC_RELAXED);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
 	return z ^ (z >> 31);

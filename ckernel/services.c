@@ -19,6 +19,11 @@
 #include "vma.h"
 
 u64 irq_count;
+// irq_lock guards the three tables below. The top half (services_irq, in
+// the interrupt handler) takes it, which is safe because C always runs
+// with IRQs masked: no interrupt can arrive on a CPU that holds it. Order:
+// after the BKL, before the run queues (wakeup).
+static struct spinlock irq_lock = SPINLOCK_INIT("irq");
 static u8 irq_waited[1024]; // a Go driver has claimed this interrupt ID
 static u8 irq_fired[1024];  // it fired since its waiter last returned
 static u64 irq_stamp[1024]; // CNTVCT_EL0 when the top half saw it last
@@ -34,13 +39,18 @@ void services_poweroff(int status) {
 // arrives while the goroutine is still busy with the previous one is not
 // lost: its next wait returns at once.
 bool services_irq(u32 id) {
-	if (id >= 1024 || !irq_waited[id])
+	if (id >= 1024)
 		return false;
-	irq_stamp[id] = counter_now();
-	gic_disable(id);
-	irq_fired[id] = 1;
-	wakeup(&irq_waited[id], MAX_THREADS);
-	return true;
+	spin_lock(&irq_lock);
+	bool ours = irq_waited[id];
+	if (ours) {
+		irq_stamp[id] = counter_now();
+		gic_disable(id);
+		irq_fired[id] = 1;
+		wakeup(&irq_waited[id], MAX_THREADS);
+	}
+	spin_unlock(&irq_lock);
+	return ours;
 }
 
 // wait_irq serves SVC_WAIT_IRQ. flags:
@@ -52,18 +62,53 @@ bool services_irq(u32 id) {
 static long wait_irq(u64 id, u64 flags) {
 	if (id < 16 || id >= gic_lines() || id == timer_irq())
 		return -EINVAL; // SGIs and the C core's own tick are not for drivers
+	spin_lock(&irq_lock);
 	irq_waited[id] = 1;
-	if (flags & WAIT_IRQ_CLAIM)
-		return 0;
-	if (!(flags & WAIT_IRQ_GO_UNMASKS))
-		gic_enable((u32)id);
-	while (!irq_fired[id]) {
-		long r = sleep_on(&irq_waited[id], 0); // -EINTR on a signal: Go retries
-		if (r < 0)
-			return r;
+	long r = 0;
+	if (!(flags & WAIT_IRQ_CLAIM)) {
+		if (!(flags & WAIT_IRQ_GO_UNMASKS))
+			gic_enable((u32)id);
+		while (!irq_fired[id] && r == 0)
+			r = sleep_on(&irq_waited[id], 0, &irq_lock); // -EINTR on a signal: Go retries
+		if (r == 0)
+			irq_fired[id] = 0;
 	}
-	irq_fired[id] = 0;
-	return 0;
+	spin_unlock(&irq_lock);
+	return r;
+}
+
+// idle_average is the idle time of the online CPUs, averaged: on one CPU
+// its idle thread's time, on four the mean of theirs (core.Stats.IdleTicks).
+static u64 idle_average(void) {
+	u64 sum = 0, n = 0;
+	for (int i = 0; i < MAX_CPUS; i++)
+		if (cpus[i].online) {
+			sum += thread_cpu_ticks(cpus[i].idle);
+			n++;
+		}
+	return n ? sum / n : thread_cpu_ticks(&threads[0]);
+}
+
+// klog_read_locked copies the log ring into a Go buffer: under the console
+// lock (which guards the ring) into a buffer on the stack, then out of it
+// without the lock, since a first touch of Go memory faults.
+static long klog_read_locked(char *buf, u64 len, u64 from) {
+	char chunk[256];
+	u64 n = 0;
+	u64 oldest = klog_head > KLOG_SIZE ? klog_head - KLOG_SIZE : 0;
+	if (from < oldest)
+		from = oldest; // as klog_read does, once, so the chunks follow on
+	while (n < len) {
+		u64 want = len - n < sizeof chunk ? len - n : sizeof chunk;
+		bool took = console_enter();
+		u64 got = klog_read(chunk, want, from + n);
+		console_exit(took);
+		memcpy(buf + n, chunk, got);
+		n += got;
+		if (got < want)
+			break;
+	}
+	return (long)n;
 }
 
 // cpu_stats serves SVC_CPU_STATS: a snapshot of up to n CPUs' time. Each
@@ -100,8 +145,7 @@ long services_dispatch(struct trapframe *tf) {
 	u64 *a = tf->x;
 	switch (a[8]) {
 	case SVC_CONSOLE_WRITE:
-		for (u64 i = 0; i < a[1]; i++)
-			uart_putc(((const char *)a[0])[i]);
+		console_write((const char *)a[0], a[1]);
 		return (long)a[1];
 	case SVC_POWEROFF:
 		services_poweroff((int)a[0]);
@@ -115,10 +159,10 @@ long services_dispatch(struct trapframe *tf) {
 	}
 	case SVC_WAIT_IRQ:
 		return wait_irq(a[0], a[1]);
-	case SVC_IRQ_STAMP:
+	case SVC_IRQ_STAMP: // a racy read of one u64 is whole: no lock needed
 		return a[0] < 1024 ? (long)irq_stamp[a[0]] : -EINVAL;
 	case SVC_KLOG_READ:
-		return (long)klog_read((char *)a[0], a[1], a[2]);
+		return klog_read_locked((char *)a[0], a[1], a[2]);
 	case SVC_C_FUNC:
 		return a[0] < cfunc_count ? (long)cfuncs[a[0]] : -EINVAL;
 	case SVC_STATS: {
@@ -142,7 +186,7 @@ long services_dispatch(struct trapframe *tf) {
 		s->counter_freq = counter_freq();
 		s->entry_counter = bootinfo.entry_count;
 		s->thread_ticks = thread_cpu_ticks(current);
-		s->idle_ticks = thread_cpu_ticks(&threads[0]);
+		s->idle_ticks = idle_average();
 		s->now = counter_now();
 		return 0;
 	}

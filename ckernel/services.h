@@ -36,7 +36,7 @@ struct core_stats {
 	u64 counter_freq;
 	u64 entry_counter;   // CNTVCT_EL0 at the C core's first instruction
 	u64 thread_ticks;    // counter ticks the calling thread has run
-	u64 idle_ticks;      // counter ticks CPU 0 has spent idle
+	u64 idle_ticks;      // counter ticks the online CPUs have spent idle, on average
 	u64 now;             // CNTVCT_EL0 now
 };
 

@@ -103,13 +103,10 @@ int smp_start(int max) {
 			kprintf("smp: cpu %d not started: %s\n", n, err);
 			continue;
 		}
-		// Wait up to 100 ms for it; the lock is free meanwhile, since the
-		// new core takes it to come online.
+		// Wait up to 100 ms for it.
 		u64 deadline = counter_now() + counter_freq() / 10;
-		bkl_exit();
 		while (!__atomic_load_n(&cpus[n].online, __ATOMIC_ACQUIRE) && counter_now() < deadline)
 			;
-		bkl_enter();
 		if (!cpus[n].online)
 			kprintf("smp: cpu %d did not come online\n", n);
 	}
@@ -129,15 +126,8 @@ void secondary_main(int id) {
 	__asm__ volatile("tlbi vmalle1" ::: "memory");
 	dsb(nsh);
 	isb();
-	bkl_enter();                         // from here on it shares the C core's state
-	struct thread *idle = &idle_threads[id];
-	idle->tid = -id;
-	idle->state = T_IDLE;
-	idle->cpu = id;
-	idle->run_start = counter_now(); // idle from here, until sched runs a thread
-	mycpu()->online_since = idle->run_start;
-	mycpu()->idle = idle;
-	mycpu()->thread = idle;
+	idle_threads[id].tid = -id;
+	thread_init_cpu(&idle_threads[id]);  // this context becomes its idle thread
 	gic_cpu_init();                      // this core's CPU interface; its banked PPIs and SGIs
 	gic_enable(timer_irq());             // its own timer's PPI
 	gic_enable(SGI_WAKE);
@@ -150,10 +140,4 @@ void secondary_main(int id) {
 void smp_kick_cpu(int n) {
 	if (n != mycpu()->id && cpus[n].online)
 		gic_send_sgi(SGI_WAKE, 1u << n);
-}
-
-void smp_kick(void) {
-	for (int n = 0; n < MAX_CPUS; n++)
-		if (cpus[n].online && n != mycpu()->id && cpus[n].thread == cpus[n].idle)
-			smp_kick_cpu(n);
 }

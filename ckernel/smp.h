@@ -7,8 +7,6 @@
 // all cores entered the image, and waits for them to come online. It
 // returns how many CPUs are online.
 int smp_start(int max);
-// smp_kick wakes every other idle CPU (an SGI), after work became runnable.
-void smp_kick(void);
 // smp_kick_cpu interrupts CPU n, so that the thread running there passes
 // through the C core (for example to take a pending signal).
 void smp_kick_cpu(int n);

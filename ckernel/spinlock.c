@@ -2,46 +2,80 @@
 #include "spinlock.h"
 #include "arch.h"
 #include "cpu.h"
+#include "panic.h"
 
-void ticket_lock(struct ticketlock *l) {
-	u32 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	// Load-acquire: nothing the lock guards is read before we own it.
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-		wfe();
+bool spin_trylock(struct spinlock *l) {
+	// Exchange is LDAXR/STXR: acquire, so nothing the lock guards is read
+	// before the lock is ours.
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0)
+		return false;
+	l->cpu = mycpu()->id;
+	l->acquires++;
+	return true;
 }
 
-void ticket_unlock(struct ticketlock *l) {
-	// Store-release: everything written under the lock is visible to the
-	// next owner before it sees its ticket served; DSB then SEV wakes the
-	// cores waiting in WFE.
-	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+void spin_lock(struct spinlock *l) {
+	if (l->cpu == mycpu()->id && l->locked)
+		panic("spinlock %s: CPU %d takes it twice", l->name, mycpu()->id);
+	bool waited = false;
+	while (!spin_trylock(l)) {
+		waited = true;
+		// Test before the next test-and-set: plain loads share the
+		// cache line instead of bouncing it between waiters. WFE
+		// sleeps until the holder's SEV (or any other event).
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			wfe();
+	}
+	if (waited)
+		l->contended++;
+}
+
+void spin_unlock(struct spinlock *l) {
+	if (!l->locked || l->cpu != mycpu()->id)
+		panic("spinlock %s: CPU %d releases it, held by %d", l->name, mycpu()->id, l->cpu);
+	l->cpu = -1;
+	// Store-release: everything written under the lock is visible to
+	// the next holder before it sees the lock free. DSB ISH makes the
+	// store visible before SEV wakes the cores waiting in WFE.
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 	dsb(ish);
 	__asm__ volatile("sev" ::: "memory");
 }
 
-// The big kernel lock: the ticket lock, plus which CPU holds it and how
-// deeply, so an exception inside C on that CPU can enter again.
-static struct ticketlock bkl;
-static volatile int bkl_holder = -1;
+bool spin_holding(struct spinlock *l) { return l->locked && l->cpu == mycpu()->id; }
+
+// The big kernel lock: the spinlock plus how deeply this CPU holds it.
+struct spinlock bkl_lock = SPINLOCK_INIT("bkl");
 static int bkl_nest[MAX_CPUS];
 
 int bkl_depth(void) { return bkl_nest[mycpu()->id]; }
 
 void bkl_enter(void) {
 	int me = mycpu()->id;
-	if (bkl_holder == me) {
-		bkl_nest[me]++;
-		return;
-	}
-	ticket_lock(&bkl);
-	bkl_holder = me;
-	bkl_nest[me] = 1;
+	if (bkl_nest[me]++ == 0)
+		spin_lock(&bkl_lock);
 }
 
 void bkl_exit(void) {
 	int me = mycpu()->id;
-	if (--bkl_nest[me] > 0)
-		return;
-	bkl_holder = -1;
-	ticket_unlock(&bkl);
+	if (bkl_nest[me] <= 0)
+		panic("bkl_exit without bkl_enter on CPU %d", me);
+	if (--bkl_nest[me] == 0)
+		spin_unlock(&bkl_lock);
+}
+
+int bkl_release_all(void) {
+	int me = mycpu()->id, depth = bkl_nest[me];
+	if (depth) {
+		bkl_nest[me] = 0;
+		spin_unlock(&bkl_lock);
+	}
+	return depth;
+}
+
+void bkl_reacquire(int depth) {
+	if (depth) {
+		spin_lock(&bkl_lock);
+		bkl_nest[mycpu()->id] = depth;
+	}
 }

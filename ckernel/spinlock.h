@@ -1,31 +1,64 @@
 // spinlock.h: locks for several cores on the Cortex-A72, which has no LSE
-// atomics: the ticket counter is taken with a load-exclusive/store-exclusive
-// loop (LDAXR/STLXR, which GCC emits for __atomic builtins with
+// atomics: a lock is taken with a load-exclusive/store-exclusive loop
+// (LDAXR/STXR, which GCC emits for __atomic builtins with
 // -mno-outline-atomics), waiters sleep in WFE, and the releaser's store is
 // followed by SEV to wake them (ARM ARM D1.16.1: WFE and events).
 //
-// The C core has one lock, the big kernel lock (BKL): every C path that
-// touches shared state holds it. C runs with IRQs masked, so an interrupt
-// never meets its own CPU's lock. A thread switch hands the lock to the next
-// thread on this CPU (sched is called with it held, and the thread switched
-// to releases it on its way out of the C core), as in xv6 and early Linux.
-// It is a first step: the per-CPU run queue and the allocator are the
-// natural next locks to split out, and the order will then be BKL first.
+// The lock is test-and-test-and-set, not a ticket lock, on purpose. A
+// ticket lock is fair: the next ticket is served next, even when the core
+// holding that ticket is not running. Under QEMU with four vCPUs on a
+// two-core host that is the common case (the host deschedules a vCPU
+// thread for milliseconds), and every hand-over waited for it: with a
+// ticket lock, booting the Go runtime on four cores took 50 s instead of
+// 0.7 s (ckernel/README.md, "Locks", has the measurement). A
+// test-and-test-and-set lock goes to whichever core is running; it is
+// unfair only under contention that the lock split below keeps rare.
+//
+// C code always runs with IRQs masked (DAIF.I set by the exception entry,
+// and kept masked in C), so no lock here ever needs to mask them itself: an
+// interrupt handler can never find its own CPU holding a lock it needs.
+// Every lock is listed, with what it guards and its order, in the table in
+// ckernel/README.md; take them only in that order.
 #pragma once
 #include "types.h"
 
+// struct spinlock is one lock. Its counters are for the lock-torture test
+// and the README's figures; they are updated while the lock is held.
+struct spinlock {
+	volatile u32 locked; // 0 free, 1 held
+	int cpu;             // the holder's CPU id, -1 when free (for checks)
+	const char *name;
+	u64 acquires;        // times taken
+	u64 contended;       // times a taker found it held and had to wait
+};
+
+#define SPINLOCK_INIT(n) { .locked = 0, .cpu = -1, .name = (n) }
+
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+// spin_trylock takes l if it is free and returns whether it did.
+bool spin_trylock(struct spinlock *l);
+// spin_holding reports whether this CPU holds l.
+bool spin_holding(struct spinlock *l);
+
+// The big kernel lock (BKL) is what remains of the first SMP step, when
+// every path into C held it: now only the subsystems nothing else guards
+// take it (signals in signal.c, the file table in fd.c, the
+// unimplemented-syscall log in syscall.c). It is recursive per CPU, and a
+// thread that sleeps holding it lets go of it in sched and takes it back
+// when it runs again (Linux 2.6's BKL did the same), so no other lock is
+// ever taken across a sleep.
+
 // bkl_enter takes the big kernel lock; on the CPU that holds it already
-// (an exception taken inside C code) it only counts the nesting.
+// it only counts the nesting.
 void bkl_enter(void);
 // bkl_exit undoes one bkl_enter; the last one releases the lock.
 void bkl_exit(void);
 // bkl_depth is this CPU's nesting (0: it does not hold the lock).
 int bkl_depth(void);
-
-// struct ticketlock is a fair spinlock: next is the ticket the next taker
-// draws, owner the ticket now served.
-struct ticketlock {
-	volatile u32 next, owner;
-};
-void ticket_lock(struct ticketlock *l);
-void ticket_unlock(struct ticketlock *l);
+// bkl_release_all lets go of the lock entirely and returns the nesting
+// it had, for bkl_reacquire (sched uses the pair around a switch).
+int bkl_release_all(void);
+void bkl_reacquire(int depth);
+// bkl_lock is the lock under the BKL, for the torture test and stats.
+extern struct spinlock bkl_lock;

@@ -50,23 +50,31 @@ static long sys_mmap(u64 addr, u64 len, int prot, int flags, int fd, u64 off) {
 		return -ENODEV; // no files to map
 	if (len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
-	u64 at;
-	if (flags & MAP_FIXED) {
-		at = addr;
-	} else {
+	u64 at = addr;
+	long r = -ENOMEM;
+	spin_lock(&vm_lock); // finding the range and mapping it are one step
+	if (!(flags & MAP_FIXED))
 		at = vma_find_free(addr, len);
-		if (!at)
-			return -ENOMEM;
-	}
-	long r = vma_map(at, len, prot);
+	if (at)
+		r = vma_map(at, len, prot);
+	spin_unlock(&vm_lock);
 	return r < 0 ? r : (long)at;
 }
 
 static long sys_munmap(u64 addr, u64 len) {
 	if ((addr & (PAGE_SIZE - 1)) || len == 0)
 		return -EINVAL;
+	spin_lock(&vm_lock);
 	vma_unmap(addr, len);
+	spin_unlock(&vm_lock);
 	return 0;
+}
+
+static long sys_mprotect(u64 addr, u64 len, int prot) {
+	spin_lock(&vm_lock);
+	long r = vma_protect(addr, len, prot);
+	spin_unlock(&vm_lock);
+	return r;
 }
 
 static long sys_madvise(u64 addr, u64 len, int advice) {
@@ -74,8 +82,11 @@ static long sys_madvise(u64 addr, u64 len, int advice) {
 		return -EINVAL;
 	// Go 1.26 assumes pages it drops read as zero on the next touch, so
 	// DONTNEED (and FREE, which Linux may treat alike) really frees them.
-	if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE)
+	if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE) {
+		spin_lock(&vm_lock);
 		vma_discard(addr, len);
+		spin_unlock(&vm_lock);
+	}
 	return 0; // other advice (huge pages, ...) is a hint
 }
 
@@ -105,13 +116,15 @@ static long sys_clone(struct trapframe *tf) {
 		*(u32 *)tf->x[2] = (u32)t->tid;
 	if (flags & CLONE_CHILD_SETTID)
 		*(u32 *)tf->x[4] = (u32)t->tid;
-	return t->tid;
+	int tid = t->tid;
+	thread_run(t); // last: another CPU may run it, and even end it, at once
+	return tid;
 }
 
 static long sys_exit(void) {
 	if (current->clear_child_tid) {
 		*(u32 *)current->clear_child_tid = 0;
-		wakeup((const void *)current->clear_child_tid, 1);
+		futex_wake(current->clear_child_tid, 1);
 	}
 	thread_exit();
 }
@@ -141,7 +154,7 @@ static long sys_nanosleep(u64 req) {
 	if (!deadline)
 		return -EFAULT;
 	long r;
-	while ((r = sleep_on(&sys_nanosleep, deadline)) == 0)
+	while ((r = sleep_on(&sys_nanosleep, deadline, NULL)) == 0)
 		; // nothing wakes this channel; only the deadline or a signal
 	return r == -ETIMEDOUT ? 0 : r;
 }
@@ -193,7 +206,43 @@ static long unimplemented(u64 nr) {
 	return -ENOSYS;
 }
 
-static long linux_syscall(struct trapframe *tf) {
+// fast_syscall serves the calls that take only the locks of what they
+// touch, or none: the Go runtime's hot paths (futexes, time, memory,
+// threads). It returns false for every other call.
+static bool fast_syscall(struct trapframe *tf, long *r) {
+	u64 *a = tf->x;
+	switch (a[8]) {
+	case SYS_mmap: *r = sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]); return true;
+	case SYS_munmap: *r = sys_munmap(a[0], a[1]); return true;
+	case SYS_mprotect: *r = sys_mprotect(a[0], a[1], (int)a[2]); return true;
+	case SYS_madvise: *r = sys_madvise(a[0], a[1], (int)a[2]); return true;
+	case SYS_brk: *r = 0; return true; // no heap break: the runtime falls back to mmap
+	case SYS_clone: *r = sys_clone(tf); return true;
+	case SYS_exit: *r = sys_exit(); return true;
+	case SYS_exit_group: services_poweroff((int)a[0]); return true;
+	case SYS_set_tid_address: current->clear_child_tid = a[0]; *r = current->tid; return true;
+	case SYS_set_robust_list: *r = 0; return true;
+	case SYS_futex: *r = sys_futex(a[0], (int)a[1], (u32)a[2], a[3]); return true;
+	case SYS_nanosleep: *r = sys_nanosleep(a[0]); return true;
+	case SYS_clock_nanosleep: *r = a[1] ? -EINVAL : sys_nanosleep(a[2]); return true; // relative only
+	case SYS_clock_gettime: *r = sys_clock_gettime((int)a[0], a[1]); return true;
+	case SYS_clock_getres: if (a[1]) { ((struct timespec *)a[1])->sec = 0; ((struct timespec *)a[1])->nsec = 1; } *r = 0; return true;
+	case SYS_sched_getaffinity: *r = sys_sched_getaffinity((int)a[0], a[1], a[2]); return true;
+	case SYS_sched_yield: yield(); *r = 0; return true;
+	case SYS_getpid: *r = PID; return true;
+	case SYS_getppid: *r = 0; return true;
+	case SYS_gettid: *r = current->tid; return true;
+	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: *r = 0; return true;
+	case SYS_prctl: *r = 0; return true;
+	case SYS_getrandom: *r = random_fill(a[0], a[1]); return true;
+	default: return false;
+	}
+}
+
+// bkl_syscall serves the rest, under the big kernel lock: files and
+// eventfds (fd.c), signals (signal.c), and the once-only log of unknown
+// calls.
+static long bkl_syscall(struct trapframe *tf) {
 	u64 *a = tf->x;
 	u64 nr = a[8];
 	switch (nr) {
@@ -210,27 +259,6 @@ static long linux_syscall(struct trapframe *tf) {
 	case SYS_epoll_create1: return sys_epoll_create1((int)a[0]);
 	case SYS_epoll_ctl: return sys_epoll_ctl((int)a[0], (int)a[1], (int)a[2], a[3]);
 	case SYS_epoll_pwait: return sys_epoll_pwait((int)a[0], a[1], (int)a[2], (int)a[3]);
-	case SYS_mmap: return sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
-	case SYS_munmap: return sys_munmap(a[0], a[1]);
-	case SYS_mprotect: return vma_protect(a[0], a[1], (int)a[2]);
-	case SYS_madvise: return sys_madvise(a[0], a[1], (int)a[2]);
-	case SYS_brk: return 0; // no heap break: the runtime falls back to mmap
-	case SYS_clone: return sys_clone(tf);
-	case SYS_exit: return sys_exit();
-	case SYS_exit_group: services_poweroff((int)a[0]); return 0;
-	case SYS_set_tid_address: current->clear_child_tid = a[0]; return current->tid;
-	case SYS_set_robust_list: return 0;
-	case SYS_futex: return sys_futex(a[0], (int)a[1], (u32)a[2], a[3]);
-	case SYS_nanosleep: return sys_nanosleep(a[0]);
-	case SYS_clock_nanosleep: return a[1] ? -EINVAL : sys_nanosleep(a[2]); // relative only
-	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], a[1]);
-	case SYS_clock_getres: if (a[1]) { ((struct timespec *)a[1])->sec = 0; ((struct timespec *)a[1])->nsec = 1; } return 0;
-	case SYS_sched_getaffinity: return sys_sched_getaffinity((int)a[0], a[1], a[2]);
-	case SYS_sched_yield: yield(); return 0;
-	case SYS_getpid: return PID;
-	case SYS_getppid: return 0;
-	case SYS_gettid: return current->tid;
-	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: return 0;
 	case SYS_kill: return (int)a[0] == PID ? signal_send(current->tid, (int)a[1], 0, 0) : -ESRCH;
 	case SYS_tkill: return signal_send((int)a[0], (int)a[1], SI_TKILL, 0);
 	case SYS_tgkill: return (int)a[0] == PID ? signal_send((int)a[1], (int)a[2], SI_TKILL, 0) : -ESRCH;
@@ -241,10 +269,18 @@ static long linux_syscall(struct trapframe *tf) {
 	case SYS_uname: return sys_uname(a[0]);
 	case SYS_getrlimit: return sys_prlimit64(0, (int)a[0], 0, a[1]);
 	case SYS_prlimit64: return sys_prlimit64((int)a[0], (int)a[1], a[2], a[3]);
-	case SYS_prctl: return 0;
-	case SYS_getrandom: return random_fill(a[0], a[1]);
 	default: return unimplemented(nr);
 	}
+}
+
+static long linux_syscall(struct trapframe *tf) {
+	long r;
+	if (fast_syscall(tf, &r))
+		return r;
+	bkl_enter();
+	r = bkl_syscall(tf);
+	bkl_exit();
+	return r;
 }
 
 void syscall_dispatch(struct trapframe *tf) {

@@ -25,10 +25,17 @@ struct context {
 	u64 fp, lr, sp;
 };
 
+// Locking: a thread's state, chan, deadline and wake_result are guarded by
+// the run-queue lock of the CPU in its cpu field (struct runq in cpu.h),
+// and cpu changes only with that lock held. Everything else in it belongs
+// to the thread itself (only the CPU running it touches it), except the
+// signal fields, which the big kernel lock guards (signal.c).
 struct thread {
 	int tid;
 	enum thread_state state;
-	int cpu; // the CPU it runs or last ran on
+	int cpu; // the CPU it runs, ran or sleeps on: whose run queue lock guards it
+	struct thread *rq_next; // next in its CPU's run queue
+	int bkl_depth;          // the BKL nesting it let go of to sleep (sched)
 	struct context ctx;
 	u64 kstack;          // base of the exception stack (direct map)
 	u64 cstack;          // base of the Go-to-C call stack (direct map)
@@ -61,32 +68,44 @@ extern struct thread threads[MAX_THREADS];
 
 // thread_init makes the boot context thread 0, the idle thread.
 void thread_init(void);
-// thread_create makes a runnable thread whose trap frame is a copy of tf;
-// it returns the thread, or NULL when out of threads or memory.
+// thread_init_cpu makes idle the idle thread of the calling CPU.
+void thread_init_cpu(struct thread *idle);
+// thread_create makes a thread whose trap frame is a copy of tf; it
+// returns the thread, or NULL when out of threads or memory. The thread
+// does not run until thread_run: the caller finishes setting it up first,
+// since another CPU may start it the moment it is runnable.
 struct thread *thread_create(const struct trapframe *tf);
+// thread_run makes a thread from thread_create runnable.
+void thread_run(struct thread *t);
 // thread_exit ends the current thread; its stacks are freed by the next
 // thread to run. It never returns.
 void thread_exit(void) __attribute__((noreturn));
-// sched gives the CPU to the next runnable thread (or the idle thread) and
-// returns when the current thread runs again. Interrupts must be masked.
-void sched(void);
-// yield puts the current thread at the back of the queue and schedules.
+// yield puts the current thread at the back of its CPU's queue and runs
+// the next one; it returns when the thread runs again (maybe elsewhere).
 void yield(void);
-// sleep blocks the current thread on chan until wakeup(chan), the deadline
-// (0 = none) or a signal; it returns 0, -ETIMEDOUT or -EINTR.
-long sleep_on(const void *chan, u64 deadline);
+// sleep_on blocks the current thread on chan until wakeup(chan), the
+// deadline (counter ticks, 0 = none) or a signal; it returns 0, -ETIMEDOUT
+// or -EINTR. If lk is not NULL, the caller holds it, and it is released
+// only once the thread is marked asleep, so a waker that takes lk before
+// calling wakeup cannot slip in between (xv6's sleep does the same); it is
+// held again on return. The BKL, if held, is let go of while asleep.
+long sleep_on(const void *chan, u64 deadline, struct spinlock *lk);
 // wakeup makes up to n threads sleeping on chan runnable; returns how many.
 int wakeup(const void *chan, int n);
 // thread_interrupt ends an interruptible sleep of t with -EINTR.
 void thread_interrupt(struct thread *t);
-// thread_wake_expired wakes the sleepers whose deadline passed (CPU 0's
-// timer does this).
+// thread_wake_expired wakes this CPU's sleepers whose deadline passed
+// (each CPU's tick does this for the threads asleep on it).
 void thread_wake_expired(u64 now);
 // thread_slice_over reports whether this CPU's thread has used its time
-// slice while another thread waits to run.
+// slice while another thread waits in this CPU's queue.
 bool thread_slice_over(u64 now);
-// thread_next_deadline returns the earliest sleeper deadline, or 0.
+// thread_next_deadline returns the earliest deadline of a thread asleep
+// on this CPU, or 0.
 u64 thread_next_deadline(void);
+// thread_runnable counts the threads waiting in every run queue (a hint,
+// read without locks).
+int thread_runnable(void);
 // thread_idle_loop runs the idle thread forever.
 void thread_idle_loop(void) __attribute__((noreturn));
 // thread_by_tid finds a live thread.

@@ -29,8 +29,8 @@ u64 ns_to_counter(u64 ns) {
 
 void timer_rearm(void) {
 	u64 when = mycpu()->next_tick;
-	// CPU 0 also wakes the sleepers at their deadlines.
-	u64 d = mycpu()->id == 0 ? thread_next_deadline() : 0;
+	// Each CPU also wakes the threads asleep on it at their deadlines.
+	u64 d = thread_next_deadline();
 	if (d && d < when)
 		when = d;
 	// CNTV_CVAL_EL0 (D23.11.16) fires when the count reaches it;
@@ -54,8 +54,7 @@ bool timer_interrupt(void) {
 			ticks++;
 		c->next_tick += counter_freq() / HZ;
 	}
-	if (c->id == 0)
-		thread_wake_expired(now);
+	thread_wake_expired(now);
 	bool resched = thread_slice_over(now);
 	timer_rearm(); // a compare value in the past would fire again at once
 	return resched;

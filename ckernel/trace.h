@@ -24,6 +24,6 @@ struct trace_ring {
 
 extern struct trace_ring trace_ring;
 
-// trace records one event. Interrupts are masked whenever C runs, so on one
-// CPU nothing interleaves; the SMP issue makes head atomic.
+// trace records one event. Each CPU claims its slot with an atomic add on
+// head, so no lock is needed (trace.c).
 void trace(enum trace_kind kind, u64 arg0, u64 arg1);

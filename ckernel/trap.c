@@ -47,7 +47,7 @@ static bool irq_dispatch(void) {
 				mycpu()->idle_irq_ticks += spent;
 			return resched;
 		}
-		irq_count++;
+		__atomic_fetch_add(&irq_count, 1, __ATOMIC_RELAXED); // every CPU counts here
 		mycpu()->irqs++;
 		trace(TR_IRQ, id, 0);
 		if (id == SGI_WAKE)
@@ -69,7 +69,10 @@ static bool abort_fixup(struct trapframe *tf, u32 ec) {
 		return false;
 	bool write = (ec == EC_DABT_CUR || ec == EC_DABT_LOW) && ((tf->esr >> 6) & 1);
 	bool exec = ec == EC_IABT_CUR || ec == EC_IABT_LOW;
-	return vma_fault(tf->far, write, exec);
+	spin_lock(&vm_lock);
+	bool ok = vma_fault(tf->far, write, exec);
+	spin_unlock(&vm_lock);
+	return ok;
 }
 
 // go_trap handles a synchronous exception from Go code and returns the
@@ -88,7 +91,9 @@ static struct trapframe *go_trap(struct trapframe *tf) {
 			return tf;
 		if (signal_has_handler(SIGSEGV)) { // Go turns it into a panic
 			u32 fsc = (u32)tf->esr & 0x3c;
+			bkl_enter(); // signals are under the BKL
 			signal_send(current->tid, SIGSEGV, fsc == 0x0c ? SEGV_ACCERR : SEGV_MAPERR, tf->far);
+			bkl_exit();
 			return tf;
 		}
 		panic_trap(tf);
@@ -97,7 +102,8 @@ static struct trapframe *go_trap(struct trapframe *tf) {
 	}
 }
 
-// handle does the work of trap_handler, under the big kernel lock.
+// handle does the work of trap_handler. It takes no lock itself: each
+// path takes the locks of what it touches (README.md, "Locks").
 static struct trapframe *handle(struct trapframe *tf) {
 	u64 from = tf->kind & 0xc;
 	bool resched = false;
@@ -136,7 +142,15 @@ static struct trapframe *handle(struct trapframe *tf) {
 	if (from == FROM_EL1T) {
 		if (resched)
 			yield(); // preempt the Go thread: its slice is over
-		signal_deliver(tf); // on the way back into Go
+		// On the way back into Go, a pending signal is delivered. The
+		// unlocked look is a hint: a sender sets the bit under the BKL
+		// and then interrupts this CPU, so a signal missed here is
+		// seen on the way out of that interrupt.
+		if (current->sigpending & ~current->sigmask) {
+			bkl_enter();
+			signal_deliver(tf);
+			bkl_exit();
+		}
 	}
 	return tf;
 }
@@ -144,9 +158,9 @@ static struct trapframe *handle(struct trapframe *tf) {
 struct trapframe *trap_handler(struct trapframe *tf) {
 	if ((tf->kind & 0xc) == FROM_EL0_64) // the program's time on this CPU ends here
 		mycpu()->user_ticks += counter_now() - mycpu()->user_start;
-	bkl_enter(); // every path into the C core holds the big kernel lock
 	struct trapframe *next = handle(tf);
-	bkl_exit();
+	if (bkl_depth() && (tf->kind & 0xc) != FROM_EL1H)
+		panic("trap_handler: returning to Go holding the BKL");
 	return next;
 }
 

@@ -137,11 +137,11 @@ trap_resume:
 2:	mov	sp, x0
 	b	trap_return
 
-// thread_start is a new thread's first code (thread.c): release the big
-// kernel lock that sched handed to it, then enter its frame.
+// thread_start is a new thread's first code (thread.c): release the run
+// queue lock that the sched which picked it holds, then enter its frame.
 	.globl	thread_start
 thread_start:
-	bl	bkl_exit
+	bl	thread_first_run
 	b	trap_return
 
 // trap_return restores the frame at SP and returns from the exception.

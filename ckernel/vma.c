@@ -18,6 +18,8 @@ struct vma {
 static struct vma vmas[MAX_VMAS];
 static int nvmas;
 
+struct spinlock vm_lock = SPINLOCK_INIT("vm");
+
 int vma_count(void) { return nvmas; }
 
 // uncommit frees every committed page in [start, end).

@@ -3,7 +3,14 @@
 // page is committed (given RAM) only when first touched, so the Go runtime's
 // large PROT_NONE reservations and sparse arrays cost nothing until used.
 #pragma once
+#include "spinlock.h"
 #include "types.h"
+
+// vm_lock guards the area list and the kernel region's page tables (vm.c),
+// with vm_committed. Every vma_* function below needs it held. Order: after
+// the BKL, futex_lock and irq_lock; before palloc_lock and console_lock.
+// Nothing under it touches Go memory, so a fault cannot re-enter it.
+extern struct spinlock vm_lock;
 
 // Kernel-region VA where mmap places areas without a usable hint, and the
 // main thread's stack (memlayout.h shows the whole map).

@@ -52,7 +52,7 @@ type Stats struct {
 	CounterFreq    uint64 // Hz of the generic timer's counter
 	EntryCounter   uint64 // the counter at the C core's first instruction
 	ThreadTicks    uint64 // counter ticks the calling thread (this M) has run
-	IdleTicks      uint64 // counter ticks the CPU has spent idle
+	IdleTicks      uint64 // counter ticks the online CPUs have spent idle, on average
 	Now            uint64 // the counter now
 }
 
