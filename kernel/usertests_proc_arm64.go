@@ -90,6 +90,8 @@ func procTests(r *ktest.Reporter) bool {
 	}
 	runtime.GC()
 	time.Sleep(10 * time.Millisecond) // let exiting tasks finish
+	r.Report("proc-cache", "pages", k.CachedPages())
+	k.DropCaches() // the page cache keeps executables' pages on purpose
 	after := kmm.Phys.Stats().FreePages
 	var leak error
 	if after < before {

@@ -8,6 +8,7 @@ import (
 	"github.com/burrow-os/burrow/kernel/core"
 	"github.com/burrow-os/burrow/kernel/elf"
 	"github.com/burrow-os/burrow/kernel/mm"
+	"github.com/burrow-os/burrow/kernel/vfs"
 )
 
 // A new program's address space:
@@ -86,34 +87,41 @@ type image struct {
 	brk     uint64
 }
 
+// executable is a program file as execve found it.
+type executable struct {
+	inode *vfs.Inode
+	data  []byte
+}
+
 // readExecutable returns the file at path, following a "#!" line to its
 // interpreter (once), with argv adjusted as execve(2) describes.
-func (p *Process) readExecutable(path string, argv []string) ([]byte, string, []string, error) {
+func (p *Process) readExecutable(path string, argv []string) (executable, string, []string, error) {
+	var none executable
 	for depth := 0; ; depth++ {
 		p.mu.Lock()
 		cwd := p.cwd
 		p.mu.Unlock()
 		n, err := p.k.cfg.FS.Lookup(cwd, path, true)
 		if err != nil {
-			return nil, "", nil, err
+			return none, "", nil, err
 		}
 		if n.IsDir() {
-			return nil, "", nil, linux.EACCES
+			return none, "", nil, linux.EACCES
 		}
 		if n.Mode&linux.S_IFMT != linux.S_IFREG || n.Mode&0o111 == 0 {
-			return nil, "", nil, linux.EACCES
+			return none, "", nil, linux.EACCES
 		}
 		data := n.Data()
 		if !bytes.HasPrefix(data, []byte("#!")) {
-			return data, path, argv, nil
+			return executable{n, data}, path, argv, nil
 		}
 		if depth > 0 {
-			return nil, "", nil, linux.ELOOP
+			return none, "", nil, linux.ELOOP
 		}
 		line, _, _ := bytes.Cut(data[2:], []byte("\n"))
 		fields := strings.Fields(string(line))
 		if len(fields) == 0 {
-			return nil, "", nil, linux.ENOEXEC
+			return none, "", nil, linux.ENOEXEC
 		}
 		nargv := []string{fields[0]}
 		if len(fields) > 1 {
@@ -128,7 +136,8 @@ func (p *Process) readExecutable(path string, argv []string) ([]byte, string, []
 }
 
 // load builds a new address space holding the program in data.
-func (k *Kernel) load(data []byte, path string, argv, envp []string) (*image, error) {
+func (k *Kernel) load(exe executable, path string, argv, envp []string) (*image, error) {
+	data := exe.data
 	f, err := elf.Parse(data)
 	if err != nil {
 		return nil, linux.ENOEXEC
@@ -179,10 +188,8 @@ func (k *Kernel) load(data []byte, path string, argv, envp []string) (*image, er
 		im.regions.insert(va, end, prot)
 		va = end
 	}
-	for _, s := range f.Segs {
-		if err := k.poke(us, s.Vaddr+bias, data[s.Off:s.Off+s.Filesz]); err != nil {
-			return nil, linux.ENOMEM
-		}
+	if err := k.loadSegments(us, exe, f, bias); err != nil {
+		return nil, linux.ENOMEM
 	}
 	im.brk = f.Hi + bias
 
@@ -234,11 +241,11 @@ func (k *Kernel) load(data []byte, path string, argv, envp []string) (*image, er
 // exec replaces the process's program (execve(2)): t is the calling thread,
 // which continues as the new program's only thread.
 func (p *Process) exec(t *Thread, path string, argv, envp []string) error {
-	data, path, argv, err := p.readExecutable(path, argv)
+	exe, path, argv, err := p.readExecutable(path, argv)
 	if err != nil {
 		return err
 	}
-	im, err := p.k.load(data, path, argv, envp)
+	im, err := p.k.load(exe, path, argv, envp)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ type Kernel struct {
 	boot  time.Time // wall time at boot: Clock() after it is now
 	vdso  []byte    // the vDSO image mapped into every process
 	futex futexTable
+	cache pageCache // executables' pages, shared by every process running them
 
 	mu      sync.Mutex // guards procs, threads, nextID
 	procs   map[int]*Process
@@ -71,6 +72,10 @@ func New(cfg Config) *Kernel {
 	k := &Kernel{cfg: cfg, procs: map[int]*Process{}, threads: map[int]*Thread{}, nextID: 1,
 		unknown: map[uint64]bool{}, boot: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	k.vdso = buildVDSO()
+	k.cache = pageCache{vm: cfg.VM, files: map[*vfs.Inode]*cachedFile{}, fill: func(pa uint64, b []byte) error {
+		_, err := cfg.Phys.WriteAt(b, int64(pa))
+		return err
+	}}
 	k.futex.init()
 	if cfg.TTY != nil {
 		cfg.TTY.Signal = func(pgrp int, sig linux.Signal) { k.signalGroup(pgrp, sig) }

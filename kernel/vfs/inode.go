@@ -37,8 +37,9 @@ type Inode struct {
 	Block BlockDevice // for S_IFBLK
 	Rdev  uint64
 
-	mu       sync.Mutex // guards data, children, target, mtime
+	mu       sync.Mutex // guards data, children, target, mtime, version
 	data     []byte
+	version  uint64 // bumped by every change to data, for caches of it
 	children map[string]*Inode
 	parent   *Inode
 	target   string
@@ -202,7 +203,21 @@ func (n *Inode) WriteAt(p []byte, off int64) (int, error) {
 		}
 	}
 	n.mtime = time.Now()
+	n.version++
 	return copy(n.data[off:], p), nil
+}
+
+// Version identifies the contents of a ramfs file: it changes with every
+// write and truncate, so a cache of the contents (kernel/proc's page cache
+// of executables) knows when it is stale. ok is false for a file on a
+// mounted volume, which keeps no such count.
+func (n *Inode) Version() (version uint64, ok bool) {
+	if n.back != nil {
+		return 0, false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.version, true
 }
 
 // Truncate sets a regular file's length.
@@ -215,6 +230,7 @@ func (n *Inode) Truncate(size int64) error {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.version++
 	if size <= int64(len(n.data)) {
 		n.data = n.data[:size]
 		return nil
