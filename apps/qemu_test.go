@@ -39,6 +39,8 @@ type appCase struct {
 	// programs (the host has no binfmt_misc entry for them).
 	linuxArgv, linuxEnv []string
 	linuxStdin          string
+	// burrowOnly skips the Linux run (a shell script around an app).
+	burrowOnly bool
 }
 
 var appCases = []appCase{
@@ -49,13 +51,21 @@ var appCases = []appCase{
 		linuxArgv: []string{"/apps/wordfreq"}, linuxEnv: []string{"WORDFREQ_TOP=2"}, linuxStdin: "the cat and the dog\nThe end\n",
 		burrow: `wordfreq: admitted by Burrow: .*\n7 words, 5 distinct\n      3 the\n      1 and\n`,
 		linux:  `wordfreq: not running on Burrow: running unadmitted\n7 words, 5 distinct\n      3 the\n      1 and\n`},
-	{name: "sysmon", argv: []string{"/apps/sysmon", "-n", "2", "-every", "200ms", "-decisions", "3"},
+	{name: "sysmon", argv: []string{"/apps/sysmon", "-n", "2", "-every", "10ms", "-decisions", "3"},
 		burrow: `sysmon: admitted by Burrow: 64 MiB of memory, 1 CPU, 5% share, AI services\n` +
 			`(== Linux \S+ aarch64, up \S+\nmemory: \d+ MiB total, \d+ MiB free\nprocesses: 1\n.*PID.*NAME\n.* R .*  sysmon\n` +
 			`admission: admitted with 64 MiB of memory, 1 CPU, 5% share, AI services; 1 CPU online\n` +
-			`ai: model .*\nai decisions: \d+, the latest \d+:\n(  .*\n)*){2}`,
+			`ai: model .*\nai decisions: \d+, the latest \d+:\n(  .*\n)*){2}sysmon: shut down after 2 snapshots\n`,
 		linux: `sysmon: not running on Burrow: running unadmitted\n(== Linux .*\nmemory: .*\nprocesses: \d+\n(.*\n)*` +
-			`admission: none \(not Burrow\)\nai: unavailable: not running on Burrow\n){2}`},
+			`admission: none \(not Burrow\)\nai: unavailable: not running on Burrow\n){2}sysmon: shut down after 2 snapshots\n`},
+	// ^C's signal, sent by kill once the first snapshot is out: Run stops
+	// between snapshots, Shutdown runs, and the status is 128+2. (No
+	// sleep: under icount a sleeping guest costs about a minute of wall
+	// time per second.)
+	{name: "sysmon-sigint", burrowOnly: true, argv: []string{"/bin/sh", "-c",
+		"/apps/sysmon -n 1000 -every 10ms > /tmp/out 2>&1 & until grep -qs '^== ' /tmp/out; do :; done; kill -INT $!; wait $!; " +
+			"echo status $?; grep -c '^== ' /tmp/out; grep shut /tmp/out"},
+		burrow: `status 130\n([1-9][0-9]?)\nsysmon: shut down after [1-9][0-9]? snapshots\n`},
 	{name: "greedy-refused", argv: []string{"/apps/greedy"}, burrowExit: 69,
 		burrow: `greedy: refused by Burrow: needs 1024 GiB of memory, \d+ MiB free \(ENOMEM\)\n`,
 		linux:  `greedy: not running on Burrow: running unadmitted\nmapped 1024 MiB in 8 MiB chunks; no limit stopped it\n`},
@@ -76,6 +86,7 @@ var appCases = []appCase{
 func TestQEMUApps(t *testing.T) {
 	testenv.NeedQEMU(t, "kernel8.img", "deps/busybox")
 	cpio, root := buildAppInitramfs(t)
+	start := time.Now()
 	res, err := qemu.Run(context.Background(), qemu.Config{
 		Board:       "raspi4b",
 		Kernel:      testenv.Build(t, "kernel8.img"),
@@ -89,6 +100,10 @@ func TestQEMUApps(t *testing.T) {
 	})
 	console := strings.Join(res.Lines, "\n")
 	require.NoError(t, err, "console:\n%s", console)
+	t.Logf("QEMU ran for %v of wall time", time.Since(start).Round(time.Millisecond))
+	for _, r := range res.Find("proc-stats") {
+		t.Logf("at EL0: %s system calls, %s page faults, %s signals", r.Get("syscalls"), r.Get("faults"), r.Get("signals"))
+	}
 	outs, exits := map[string]string{}, map[string]int{}
 	for _, r := range res.Find("proc-out") {
 		outs[r.Get("name")] += r.Get("text")
@@ -105,6 +120,9 @@ func TestQEMUApps(t *testing.T) {
 		assert.Equal(t, c.burrowExit, got, "%s: exit status on Burrow; output:\n%s", c.name, outs[c.name])
 		assertLines(t, c.burrow, outs[c.name], c.name+" on Burrow")
 
+		if c.burrowOnly {
+			continue
+		}
 		linuxOut, linuxExit := onLinux(t, root, c)
 		assert.Equal(t, c.linuxExit, linuxExit, "%s: exit status on Linux; output:\n%s", c.name, linuxOut)
 		assertLines(t, c.linux, linuxOut, c.name+" on Linux")
@@ -159,7 +177,7 @@ func buildAppInitramfs(t *testing.T) (cpio, root string) {
 	bb, err := os.ReadFile(testenv.Build(t, "deps/busybox"))
 	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
 	require.NoError(t, os.WriteFile(filepath.Join(root, "bin", "busybox"), bb, 0o755))
-	for _, applet := range []string{"sh", "printf"} {
+	for _, applet := range []string{"sh", "printf", "sleep", "kill", "grep"} {
 		require.NoError(t, os.Symlink("busybox", filepath.Join(root, "bin", applet)))
 	}
 	text, err := os.ReadFile(filepath.Join(testenv.Root(t), "README.md"))

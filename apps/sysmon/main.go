@@ -20,6 +20,7 @@ import (
 
 type sysmon struct {
 	snapshots, decisions int
+	printed              int // snapshots printed so far
 	every                time.Duration
 	ctx                  *app.AppContext
 }
@@ -52,6 +53,7 @@ func (s *sysmon) Run() error {
 		if err := s.snapshot(os.Stdout); err != nil {
 			return err
 		}
+		s.printed++
 	}
 	return nil
 }
@@ -120,6 +122,11 @@ func (s *sysmon) printAI(w io.Writer) error {
 	return nil
 }
 
-func (s *sysmon) Shutdown() error { return nil }
+// Shutdown says how far Run got, on standard error like the framework's
+// own messages.
+func (s *sysmon) Shutdown() error {
+	fmt.Fprintf(os.Stderr, "%s: shut down after %d snapshots\n", s.ctx.Config.Name, s.printed)
+	return nil
+}
 
 func main() { app.Main(&sysmon{}) }
