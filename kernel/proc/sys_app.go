@@ -121,7 +121,15 @@ func (p *Process) admit(va uint64) error {
 	if _, err := binary.Decode(buf, binary.LittleEndian, &req); err != nil {
 		return linux.EINVAL
 	}
-	name := string(bytes.TrimRight(req.Name[:], "\x00"))
+	// The name is the program's to choose: up to the first NUL, and only
+	// printable, since it goes into the kernel's log.
+	raw, _, _ := bytes.Cut(req.Name[:], []byte{0})
+	name := strings.Map(func(r rune) rune {
+		if r < ' ' || r > '~' {
+			return '?'
+		}
+		return r
+	}, string(raw))
 	if name == "" {
 		name = commName(p.comm())
 	}

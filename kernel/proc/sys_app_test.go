@@ -133,6 +133,27 @@ func TestAdmit(t *testing.T) {
 	}
 }
 
+// TestAdmitName: the name is cut at its first NUL and made printable; with
+// none, the program's own name stands in.
+func TestAdmitName(t *testing.T) {
+	cases := []struct{ name, want string }{
+		{"wordfreq", "wordfreq"},
+		{"ab\x00junk", "ab"},
+		{"bell\a\x1b[2J", "bell??[2J"},
+		{"", "wordfreq-with-a"},
+	}
+	for _, c := range cases {
+		w := newAppWorld(t, 1<<30)
+		withServices(t, 1, nil)
+		req := request(1<<20, 1, 10, 0)
+		req.Name = [16]byte{}
+		copy(req.Name[:], c.name)
+		err, _ := w.admit(t, req)
+		require.NoError(t, err)
+		assert.Equal(t, c.want, admissionOf(w.t.p).name, "admitted with name %q", c.name)
+	}
+}
+
 // TestAdmitBadPointer: a request the process cannot read is EFAULT, and
 // nothing is recorded.
 func TestAdmitBadPointer(t *testing.T) {
