@@ -109,8 +109,10 @@ func TestQEMUApps(t *testing.T) {
 		outs[r.Get("name")] += r.Get("text")
 	}
 	for _, r := range res.Find("proc") {
-		exits[r.Get("name")], _ = strconv.Atoi(r.Get("exit"))
-		t.Logf("%s: exit %s, %s system calls", r.Get("name"), r.Get("exit"), r.Get("syscalls"))
+		name := r.Get("name")
+		exits[name], _ = strconv.Atoi(r.Get("exit"))
+		lines := strings.Split(strings.TrimSpace(outs[name]), "\n")
+		t.Logf("%s: exit %s, %s system calls: %s", name, r.Get("exit"), r.Get("syscalls"), lines[len(lines)-1])
 	}
 	for _, c := range appCases {
 		got, ok := exits[c.name]
