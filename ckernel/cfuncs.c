@@ -22,7 +22,7 @@ struct free_obj {
 // alloc_lock guards the free lists and page_class. A direct call arrives
 // from any core with IRQs masked and holding no other lock. Order: before
 // palloc_lock (a refill takes a page).
-static struct spinlock alloc_lock = SPINLOCK_INIT("alloc");
+struct spinlock alloc_lock = SPINLOCK_INIT("alloc", RANK_ALLOC);
 static struct free_obj *free_list[NCLASSES];
 
 // page_class maps a physical page number to its class + 1 (0 = not ours).

@@ -5,7 +5,11 @@
 // here: the plan declared them as C calling Go, but an unmodified Go runtime
 // cannot be entered from C, so the calls go from Go to C (CONTRACT.md).
 #pragma once
+#include "spinlock.h"
 #include "types.h"
+
+// alloc_lock guards go_alloc_kernel_memory's free lists (cfuncs.c).
+extern struct spinlock alloc_lock;
 
 enum cfunc_index {
 	CFUNC_ALLOC = 0, // void *go_alloc_kernel_memory(size_t size)

@@ -30,6 +30,9 @@ struct cpu {
 	struct thread *zombie;  // a thread that exited here; freed by the next one
 	u64 next_tick;          // counter value of its next periodic tick
 	bool online;
+	u8 held[LOCK_RANKS];    // locks of each rank this CPU holds (spinlock.c)
+	u64 probe_va;           // a test's load here may fault (smptest.c)
+	u64 probe_faults;       // how many such faults the trap handler skipped
 	// Accounting (all in counter ticks; /proc/stat and the console's cpus
 	// command read them through SVC_CPU_STATS). Only this CPU writes them;
 	// readers on other CPUs take a snapshot, each u64 read whole.

@@ -14,7 +14,7 @@
 #include "thread.h"
 #include "timer.h"
 
-struct spinlock futex_lock = SPINLOCK_INIT("futex");
+struct spinlock futex_lock = SPINLOCK_INIT("futex", RANK_FUTEX);
 
 enum { FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256 };
 

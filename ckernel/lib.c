@@ -189,7 +189,7 @@ static void format(struct sink *k, const char *fmt, va_list ap) {
 	}
 }
 
-struct spinlock console_lock = SPINLOCK_INIT("console");
+struct spinlock console_lock = SPINLOCK_INIT("console", RANK_CONSOLE);
 bool console_smp, console_panic;
 
 bool console_enter(void) {

@@ -18,6 +18,7 @@
 #include "selftest.h"
 #include "semihost.h"
 #include "smp.h"
+#include "smptest.h"
 #include "spinlock.h"
 #include "timer.h"
 #include "thread.h"
@@ -114,8 +115,10 @@ static void start_secondaries(void) {
 	if (want <= 1)
 		return;
 	console_smp = true; // from here on, console output takes console_lock
+	smptest_select(plat.bootargs); // test=locktorture or tlbshoot: every core runs it
 	int online = smp_start(want);
 	kprintf("%d CPUs online\n", online);
+	smptest_run(online);           // only with a test: reports and stops
 	// test=smp: report which cores came up, and stop.
 	if (bootarg(plat.bootargs, "test", buf, sizeof buf) && strcmp(buf, "smp") == 0) {
 		report("smp", "online=%d mask=0x%lx", online, cpus_online());
@@ -139,7 +142,6 @@ static bool start_go(void) {
 void kmain(void) {
 	trap_init();                                  // exception vectors: faults are reported from here on
 	cpu_init(0);                                  // this core's per-CPU block in TPIDR_EL1
-	bkl_enter();                                  // the big kernel lock, held by C code from here on
 	const char *err = platform_probe(PHYS_TO_VIRT(bootinfo.dtb_pa)); // board, UART, GIC, timer from the DT
 	console_init();                               // GPIO 14/15 and the PL011
 	if (err)

@@ -22,7 +22,7 @@ static u64 npages;     // pages covered by the bitmap
 static u64 free_count;
 static u64 hint;       // where the next search starts
 static u64 handover_base, handover_size, managed_pages;
-static struct spinlock palloc_lock = SPINLOCK_INIT("palloc");
+struct spinlock palloc_lock = SPINLOCK_INIT("palloc", RANK_PALLOC);
 
 // zero_pages clears whole pages with DC ZVA, which zeroes one block (its size
 // is in DCZID_EL0, ARM ARM D23.2.38) per instruction without reading it.

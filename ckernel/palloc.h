@@ -4,7 +4,11 @@
 // The Go kernel's memory manager gets a separate region of its own (see
 // palloc_handover).
 #pragma once
+#include "spinlock.h"
 #include "types.h"
+
+// palloc_lock guards the page bitmap (palloc.c).
+extern struct spinlock palloc_lock;
 
 #define PAGE_SIZE 4096UL
 

@@ -23,7 +23,7 @@ u64 irq_count;
 // the interrupt handler) takes it, which is safe because C always runs
 // with IRQs masked: no interrupt can arrive on a CPU that holds it. Order:
 // after the BKL, before the run queues (wakeup).
-static struct spinlock irq_lock = SPINLOCK_INIT("irq");
+struct spinlock irq_lock = SPINLOCK_INIT("irq", RANK_IRQ);
 static u8 irq_waited[1024]; // a Go driver has claimed this interrupt ID
 static u8 irq_fired[1024];  // it fired since its waiter last returned
 static u64 irq_stamp[1024]; // CNTVCT_EL0 when the top half saw it last

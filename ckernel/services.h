@@ -1,7 +1,11 @@
 // services.h: Burrow kernel services, the Go kernel's calls into the C core
 // (SVC with numbers from BURROW_SVC_BASE; CONTRACT.md lists them all).
 #pragma once
+#include "spinlock.h"
 #include "trap.h"
+
+// irq_lock guards which interrupts Go drivers wait for (services.c).
+extern struct spinlock irq_lock;
 
 enum burrow_svc {
 	SVC_CONSOLE_WRITE = 0x1000, // (buf, len) -> len: bytes to the console

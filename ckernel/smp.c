@@ -22,6 +22,7 @@
 #include "lib.h"
 #include "memlayout.h"
 #include "platform.h"
+#include "smptest.h"
 #include "spinlock.h"
 #include "thread.h"
 #include "timer.h"
@@ -134,6 +135,7 @@ void secondary_main(int id) {
 	timer_init(timer_irq());             // its periodic tick
 	__atomic_store_n(&mycpu()->online, true, __ATOMIC_RELEASE);
 	kprintf("smp: cpu %d online\n", id);
+	smptest_secondary(id);               // test=locktorture, tlbshoot: its part
 	thread_idle_loop();
 }
 

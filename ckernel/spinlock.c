@@ -11,12 +11,22 @@ bool spin_trylock(struct spinlock *l) {
 		return false;
 	l->cpu = mycpu()->id;
 	l->acquires++;
+	mycpu()->held[l->rank]++;
 	return true;
 }
 
+// check_order panics if this CPU holds a lock that must come after l.
+static void check_order(struct spinlock *l) {
+	struct cpu *c = mycpu();
+	if (l->cpu == c->id && l->locked)
+		panic("spinlock %s: CPU %d takes it twice", l->name, c->id);
+	for (int r = l->rank; r < LOCK_RANKS; r++)
+		if (c->held[r])
+			panic("lock order: CPU %d takes %s (rank %d) holding a lock of rank %d", c->id, l->name, l->rank, r);
+}
+
 void spin_lock(struct spinlock *l) {
-	if (l->cpu == mycpu()->id && l->locked)
-		panic("spinlock %s: CPU %d takes it twice", l->name, mycpu()->id);
+	check_order(l);
 	bool waited = false;
 	while (!spin_trylock(l)) {
 		waited = true;
@@ -33,6 +43,7 @@ void spin_lock(struct spinlock *l) {
 void spin_unlock(struct spinlock *l) {
 	if (!l->locked || l->cpu != mycpu()->id)
 		panic("spinlock %s: CPU %d releases it, held by %d", l->name, mycpu()->id, l->cpu);
+	mycpu()->held[l->rank]--;
 	l->cpu = -1;
 	// Store-release: everything written under the lock is visible to
 	// the next holder before it sees the lock free. DSB ISH makes the
@@ -45,7 +56,7 @@ void spin_unlock(struct spinlock *l) {
 bool spin_holding(struct spinlock *l) { return l->locked && l->cpu == mycpu()->id; }
 
 // The big kernel lock: the spinlock plus how deeply this CPU holds it.
-struct spinlock bkl_lock = SPINLOCK_INIT("bkl");
+struct spinlock bkl_lock = SPINLOCK_INIT("bkl", RANK_BKL);
 static int bkl_nest[MAX_CPUS];
 
 int bkl_depth(void) { return bkl_nest[mycpu()->id]; }

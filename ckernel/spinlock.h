@@ -22,17 +22,37 @@
 #pragma once
 #include "types.h"
 
+// The lock order. A CPU holding a lock may take only locks of a higher
+// rank; spin_lock checks this and panics, naming both, if code breaks it,
+// so the order below is enforced rather than hoped for. spin_trylock is
+// exempt: it never waits, so it cannot close a deadlock cycle (a thief
+// takes a second run-queue lock that way). What each lock guards is
+// written where it is defined; ckernel/README.md has them all in a table.
+enum lock_rank {
+	RANK_BKL,     // spinlock.c: signals, the file table, the unknown-syscall log
+	RANK_FUTEX,   // futex.c: a futex wait's check-and-sleep against wakes
+	RANK_IRQ,     // services.c: which interrupts Go drivers wait for
+	RANK_VM,      // vma.c: the area list and the kernel region's page tables
+	RANK_ALLOC,   // cfuncs.c: go_alloc_kernel_memory's free lists
+	RANK_RUNQ,    // thread.c: a CPU's run queue and its threads' states
+	RANK_THREADS, // thread.c: free slots of the thread table, next_tid
+	RANK_PALLOC,  // palloc.c: the page bitmap
+	RANK_CONSOLE, // lib.c: the UART's transmitter and the log ring
+	LOCK_RANKS
+};
+
 // struct spinlock is one lock. Its counters are for the lock-torture test
 // and the README's figures; they are updated while the lock is held.
 struct spinlock {
 	volatile u32 locked; // 0 free, 1 held
 	int cpu;             // the holder's CPU id, -1 when free (for checks)
 	const char *name;
+	enum lock_rank rank;
 	u64 acquires;        // times taken
 	u64 contended;       // times a taker found it held and had to wait
 };
 
-#define SPINLOCK_INIT(n) { .locked = 0, .cpu = -1, .name = (n) }
+#define SPINLOCK_INIT(n, r) { .locked = 0, .cpu = -1, .name = (n), .rank = (r) }
 
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);

@@ -41,14 +41,14 @@
 
 struct thread threads[MAX_THREADS];
 struct cpu cpus[MAX_CPUS];
-static struct spinlock threads_lock = SPINLOCK_INIT("threads");
+struct spinlock threads_lock = SPINLOCK_INIT("threads", RANK_THREADS);
 static int next_tid = 1;
 
 #define SLICE_MS 10
 
 void cpu_init(int id) {
 	cpus[id].id = id;
-	cpus[id].rq.lock = (struct spinlock)SPINLOCK_INIT("runq");
+	cpus[id].rq.lock = (struct spinlock)SPINLOCK_INIT("runq", RANK_RUNQ);
 	write_sysreg(tpidr_el1, &cpus[id]);
 }
 
@@ -391,7 +391,6 @@ u64 thread_next_deadline(void) {
 }
 
 void thread_idle_loop(void) {
-	bkl_release_all(); // the boot path held it; the idle thread never does
 	for (;;) {
 		if (thread_runnable()) {
 			yield(); // runs this CPU's next thread, or steals one

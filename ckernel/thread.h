@@ -65,6 +65,8 @@ struct thread {
 };
 
 extern struct thread threads[MAX_THREADS];
+// threads_lock guards the thread table's free slots and next_tid.
+extern struct spinlock threads_lock;
 
 // thread_init makes the boot context thread 0, the idle thread.
 void thread_init(void);

@@ -36,12 +36,34 @@ static u64 *walk(u64 va, bool create) {
 	return &table[idx(va, 3)];
 }
 
-// flush drops the TLB entry for one page (TLBI VAE1: by VA, all ASIDs'
-// global entries; C5.5.66), after the table write is visible (DSB ISHST).
+bool vm_tlbi_local;
+
+// flush drops every core's TLB entries for one page after its table entry
+// changed. The barriers, in order:
+//   1. DSB ISHST: the new (or zeroed) table entry is visible to every
+//      core's table walker before any TLB is told to forget the old one;
+//      otherwise a walk could refill the TLB from the old entry.
+//   2. TLBI VAAE1IS (ARM ARM C5.5.66): by VA, for any ASID (the kernel
+//      region is global), and Inner Shareable: the hardware broadcasts it
+//      to every core in the domain, so no IPI is needed.
+//   3. DSB ISH: waits until every core has completed the invalidation
+//      (D8.13.8: completion of a broadcast TLBI is guaranteed only by a DSB
+//      on the issuing core). After it, no core can still use the old
+//      translation, so the caller may free or reuse the page.
+//   4. ISB: this core's own later instructions are fetched and translated
+//      afresh.
+// vm_tlbi_local (set only by the shootdown test's control run) uses TLBI
+// VAAE1 instead, which reaches this core only: the test must then see a
+// reader on another core use the stale entry.
 static void flush(u64 va) {
 	dsb(ishst);
-	__asm__ volatile("tlbi vaae1is, %0" ::"r"(va >> 12) : "memory");
-	dsb(ish);
+	if (vm_tlbi_local) {
+		__asm__ volatile("tlbi vaae1, %0" ::"r"(va >> 12) : "memory");
+		dsb(nsh);
+	} else {
+		__asm__ volatile("tlbi vaae1is, %0" ::"r"(va >> 12) : "memory");
+		dsb(ish);
+	}
 	isb();
 }
 

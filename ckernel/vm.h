@@ -24,6 +24,9 @@ void vm_unmap_range(u64 start, u64 end);
 bool vm_protect(u64 va, int prot);
 // vm_lookup returns the physical address va maps to, or 0.
 u64 vm_lookup(u64 va);
+// vm_tlbi_local makes page flushes reach this core only: the TLB
+// shootdown test's control run (smptest.c), never set otherwise.
+extern bool vm_tlbi_local;
 // vm_committed counts the pages mapped through vm_map and not yet unmapped.
 extern u64 vm_committed;
 // vm_ttbr0 is the physical address of the kernel region's L0 table.

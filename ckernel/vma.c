@@ -18,7 +18,7 @@ struct vma {
 static struct vma vmas[MAX_VMAS];
 static int nvmas;
 
-struct spinlock vm_lock = SPINLOCK_INIT("vm");
+struct spinlock vm_lock = SPINLOCK_INIT("vm", RANK_VM);
 
 int vma_count(void) { return nvmas; }
 
