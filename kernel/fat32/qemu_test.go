@@ -47,6 +47,9 @@ cp "/boot/Long Named File.txt" /boot/copy.bin
 ls /boot
 ls /boot/newdir
 sync
+grep -c ' /boot vfat ' /proc/mounts
+stat -f -c %t /boot
+df /boot | grep -c ' /boot$'
 `
 
 // wantOutput is the script's output, the "ns" lines left out.
@@ -54,7 +57,8 @@ const wantOutput = "2\n" + // mmcblk0 and mmcblk0p1, or vda and vda1
 	"arm_64bit=1\nkernel=kernel8.img\n" +
 	"3000\n" +
 	"Long Named File.txt\nbig.bin\nconfig.txt\ncopy.bin\nnew.txt\nnewdir\nzeros.bin\n" +
-	"inner.txt\nnumbers.txt\nrenamed.txt\n"
+	"inner.txt\nnumbers.txt\nrenamed.txt\n" +
+	"1\n4d44\n1\n" // /proc/mounts lists the card; statfs says vfat; df finds it
 
 // pattern is n bytes of a repeatable pseudo-random sequence.
 func pattern(seed uint32, n int) []byte {

@@ -48,8 +48,11 @@ func (k *Kernel) procTree(self *Process) *vfs.FS {
 			comm = comm[i+1:]
 		}
 		state := "R"
-		if p.zombie {
+		switch {
+		case p.zombie:
 			state = "Z"
+		case p.job.stopped:
+			state = "T"
 		}
 		ppid := 0
 		if p.parent != nil {
@@ -72,9 +75,9 @@ func (k *Kernel) procTree(self *Process) *vfs.FS {
 		stat := fmt.Sprintf("%d (%s) %s %d %d %d 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 %d 0 %d %d %d 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
 			p.PID, comm, state, ppid, pgid, sid, threads, start/1e7, vsz, rss)
 		status := fmt.Sprintf("Name:\t%s\nState:\t%s\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmSize:\t%d kB\nVmRSS:\t%d kB\nThreads:\t%d\n",
-			comm, map[string]string{"R": "R (running)", "Z": "Z (zombie)"}[state], p.PID, p.PID, ppid, vsz/1024, rss*4, threads)
+			comm, map[string]string{"R": "R (running)", "Z": "Z (zombie)", "T": "T (stopped)"}[state], p.PID, p.PID, ppid, vsz/1024, rss*4, threads)
 		fs.WriteFile(dir+"/stat", []byte(stat), 0o444)
-		fs.WriteFile(dir+"/status", []byte(status), 0o444)
+		fs.WriteFile(dir+"/status", []byte(status+appStatus(p)), 0o444)
 		fs.WriteFile(dir+"/cmdline", []byte(strings.Join(args, "\x00")+"\x00"), 0o444)
 		fs.WriteFile(dir+"/comm", []byte(comm+"\n"), 0o444)
 	}
@@ -86,6 +89,7 @@ func (k *Kernel) procTree(self *Process) *vfs.FS {
 	fs.WriteFile("/uptime", []byte(fmt.Sprintf("%d.%02d 0.00\n", uptime/time.Second, uptime%time.Second/(10*time.Millisecond))), 0o444)
 	fs.WriteFile("/loadavg", []byte(fmt.Sprintf("0.00 0.00 0.00 1/%d %d\n", len(procs), k.nextID-1)), 0o444)
 	fs.WriteFile("/stat", k.procStat(procs), 0o444) // procfs_stat.go
-	fs.WriteFile("/mounts", []byte("rootfs / rootfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n"), 0o444)
+	fs.WriteFile("/mounts", k.procMounts(), 0o444)  // sys_statfs.go
+	k.burrowProcFiles(fs)                           // sys_app.go: /proc/burrow
 	return fs
 }

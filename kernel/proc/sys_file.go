@@ -666,7 +666,7 @@ func sysMount(t *Thread, a args) (uint64, error) {
 // Writes to it are write-through (kernel/fat32), so nothing waits for
 // sync(2) or umount.
 func (t *Thread) mountVFAT(srcAddr uint64, target *vfs.Inode) error {
-	src, _, err := t.lookupAt(fdcwd, srcAddr, true)
+	src, source, err := t.lookupAt(fdcwd, srcAddr, true)
 	if err != nil {
 		return err
 	}
@@ -678,7 +678,7 @@ func (t *Thread) mountVFAT(srcAddr uint64, target *vfs.Inode) error {
 		t.p.k.cfg.Log("mount: %v", err)
 		return linux.EINVAL // what Linux says for a device without that file system
 	}
-	return t.fs().MountVolume(t.fs().Path(target), vol.Volume())
+	return t.fs().MountVolumeFrom(source, t.fs().Path(target), "vfat", vol.Volume())
 }
 
 // sysUmount2 unmounts a volume mount(2) mounted (the flags are ignored:

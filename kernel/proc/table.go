@@ -44,6 +44,8 @@ var Table = []Syscall{
 	{Number: 38, Name: "renameat", Handler: sysRenameat, Support: Full},
 	{Number: 39, Name: "umount2", Handler: sysUmount2, Support: Partial, Note: "volumes mount(2) mounted; always lazy"},
 	{Number: 40, Name: "mount", Handler: sysMount, Support: Partial, Note: "vfat (FAT32 from a block device); proc, devtmpfs and tmpfs are always mounted"},
+	{Number: 43, Name: "statfs", Handler: sysStatfs, Support: Full, Note: "FAT32 volumes report clusters; the ramfs reports the machine's memory, as a tmpfs"},
+	{Number: 44, Name: "fstatfs", Handler: sysFstatfs, Support: Full},
 	{Number: 46, Name: "ftruncate", Handler: sysFtruncate, Support: Full},
 	{Number: 48, Name: "faccessat", Handler: sysFaccessat, Support: Partial, Note: "existence only: everyone is root"},
 	{Number: 49, Name: "chdir", Handler: sysChdir, Support: Full},

@@ -181,13 +181,19 @@ func renameBacked(od *Inode, oname string, nd *Inode, nname string, n *Inode) er
 
 // MountVolume mounts v at path (an empty ramfs directory).
 func (fs *FS) MountVolume(path string, v Volume) error {
+	return fs.MountVolumeFrom("none", path, "volume", v)
+}
+
+// MountVolumeFrom mounts v at path, recording the device it came from and
+// its type for /proc/mounts.
+func (fs *FS) MountVolumeFrom(source, path, fstype string, v Volume) error {
 	root := newBacked(v.Root())
 	if err := fs.Mount(path, root); err != nil {
 		return err
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	fs.volumes = append(fs.volumes, mounted{root, v})
+	fs.volumes = append(fs.volumes, mounted{root: root, v: v, source: source, path: path, fstype: fstype})
 	return nil
 }
 
@@ -233,8 +239,9 @@ func (fs *FS) Sync() error {
 
 // mounted is a volume and the inode of its root.
 type mounted struct {
-	root *Inode
-	v    Volume
+	root                 *Inode
+	v                    Volume
+	source, path, fstype string // for /proc/mounts
 }
 
 // isVolumeRoot reports whether n is the root of a mounted volume.
