@@ -130,7 +130,7 @@ func initramfs(t *testing.T, script string) string {
 	bb, err := os.ReadFile(testenv.Build(t, "deps/busybox"))
 	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
 	require.NoError(t, os.WriteFile(filepath.Join(root, "bin", "busybox"), bb, 0o755))
-	for _, a := range []string{"sh", "ls", "cat", "wc", "echo", "mkdir", "rm", "mv", "cp", "seq", "sync"} {
+	for _, a := range []string{"sh", "ls", "cat", "wc", "echo", "mkdir", "rm", "mv", "cp", "seq", "sync", "grep", "stat", "df"} {
 		require.NoError(t, os.Symlink("busybox", filepath.Join(root, "bin", a)))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "boot.sh"), []byte(script), 0o755))
