@@ -36,6 +36,8 @@ func runTest(name string) {
 		pass = aiTests(r)
 	case "proc":
 		pass = procTests(r) // user programs at EL0 from the initramfs: kernel/proc
+	case "parallel":
+		pass = parallelTests(r) // one busy goroutine per CPU: smptests.go
 	default:
 		r.Report("result", "name", name, "status", "fail", "detail", "no such test")
 		pass = false
