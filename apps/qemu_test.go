@@ -171,17 +171,9 @@ func buildAppInitramfs(t *testing.T) (cpio, root string) {
 		require.NoError(t, os.MkdirAll(filepath.Join(root, d), 0o755))
 	}
 	for _, name := range []string{"sysmon", "wordfreq", "greedy"} {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(root, "apps", name), "./"+name)
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "building %s: %s", name, out)
+		testenv.GoArm64(t, filepath.Join(root, "apps", name), "./"+name)
 	}
-	bb, err := os.ReadFile(testenv.Build(t, "deps/busybox"))
-	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
-	require.NoError(t, os.WriteFile(filepath.Join(root, "bin", "busybox"), bb, 0o755))
-	for _, applet := range []string{"sh", "printf", "sleep", "kill", "grep"} {
-		require.NoError(t, os.Symlink("busybox", filepath.Join(root, "bin", applet)))
-	}
+	testenv.Busybox(t, filepath.Join(root, "bin"), "sh", "printf", "sleep", "kill", "grep")
 	text, err := os.ReadFile(filepath.Join(testenv.Root(t), "README.md"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "words.txt"), text, 0o644))
@@ -190,12 +182,7 @@ func buildAppInitramfs(t *testing.T) (cpio, root string) {
 		fmt.Fprintf(&list, "%s\t%s\t%s\n", c.name, c.argv[0], strings.Join(c.argv, "\t"))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte(list.String()), 0o644))
-	cpio = filepath.Join(t.TempDir(), "initramfs.cpio")
-	cmd := exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
-	cmd.Dir = root
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "cpio: %s", out)
-	return cpio, root
+	return testenv.Cpio(t, root), root
 }
 
 // onLinux runs a case under qemu-aarch64 with root as the working

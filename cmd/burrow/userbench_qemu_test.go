@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -18,20 +17,9 @@ func userbenchCpio(t *testing.T) string {
 	for _, d := range []string{"bin", "etc", "dev", "proc", "tmp"} {
 		require.NoError(t, os.MkdirAll(filepath.Join(root, d), 0o755))
 	}
-	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(root, "init"), "../userbench")
-	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "building userbench: %s", out)
-	bb, err := os.ReadFile(testenv.Build(t, "deps/busybox"))
-	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
-	require.NoError(t, os.WriteFile(filepath.Join(root, "bin", "busybox"), bb, 0o755))
-	require.NoError(t, os.Symlink("busybox", filepath.Join(root, "bin", "true")))
-	cpio := filepath.Join(t.TempDir(), "userbench.cpio")
-	pack := exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
-	pack.Dir = root
-	out, err = pack.CombinedOutput()
-	require.NoError(t, err, "cpio: %s", out)
-	return cpio
+	testenv.GoArm64(t, filepath.Join(root, "init"), "../userbench")
+	testenv.Busybox(t, filepath.Join(root, "bin"), "true")
+	return testenv.Cpio(t, root)
 }
 
 // TestQEMUUserbench runs make bench-user's Burrow half with a hundredth of

@@ -119,28 +119,12 @@ func initramfs(t *testing.T, script string) string {
 	for _, d := range []string{"bin", "test"} {
 		require.NoError(t, os.MkdirAll(filepath.Join(root, d), 0o755))
 	}
-	cmd := exec.Command("go", "build", "-o", filepath.Join(root, "init"), "../userland/init")
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "building init: %s", out)
-	cmd = exec.Command("go", "build", "-o", filepath.Join(root, "bin", "fatbench"), "./testdata/fatbench")
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "building fatbench: %s", out)
-	bb, err := os.ReadFile(testenv.Build(t, "deps/busybox"))
-	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
-	require.NoError(t, os.WriteFile(filepath.Join(root, "bin", "busybox"), bb, 0o755))
-	for _, a := range []string{"sh", "ls", "cat", "wc", "echo", "mkdir", "rm", "mv", "cp", "seq", "sync", "grep", "stat", "df"} {
-		require.NoError(t, os.Symlink("busybox", filepath.Join(root, "bin", a)))
-	}
+	testenv.GoArm64(t, filepath.Join(root, "init"), "../userland/init")
+	testenv.GoArm64(t, filepath.Join(root, "bin", "fatbench"), "./testdata/fatbench")
+	testenv.Busybox(t, filepath.Join(root, "bin"), "sh", "ls", "cat", "wc", "echo", "mkdir", "rm", "mv", "cp", "seq", "sync", "grep", "stat", "df")
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "boot.sh"), []byte(script), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte("boot\t/init\t/init\t/test/boot.sh\n"), 0o644))
-	cpio := filepath.Join(t.TempDir(), "initramfs.cpio")
-	cmd = exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
-	cmd.Dir = root
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "cpio: %s", out)
-	return cpio
+	return testenv.Cpio(t, root)
 }
 
 // TestQEMUBootFAT boots Burrow with a FAT32 card and the initramfs; /init

@@ -49,33 +49,16 @@ func buildInitramfs(t *testing.T, cases []userCase) (cpio, root string) {
 	require.NoError(t, os.MkdirAll(bin, 0o755))
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "test"), 0o755))
 	for _, name := range goPrograms(t) {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, name), "./testdata/progs/"+name)
-		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "building %s: %s", name, out)
+		testenv.GoArm64(t, filepath.Join(bin, name), "./testdata/progs/"+name)
 	}
-	cmd := exec.Command("go", "build", "-o", filepath.Join(root, "init"), "../userland/init")
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "building init: %s", out)
-	bb := testenv.Build(t, "deps/busybox")
-	data, err := os.ReadFile(bb)
-	require.NoError(t, err, "busybox: run scripts/setup.sh busybox")
-	require.NoError(t, os.WriteFile(filepath.Join(bin, "busybox"), data, 0o755))
-	for _, applet := range []string{"sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq", "touch", "printf", "time", "date"} {
-		require.NoError(t, os.Symlink("busybox", filepath.Join(bin, applet)))
-	}
+	testenv.GoArm64(t, filepath.Join(root, "init"), "../userland/init")
+	testenv.Busybox(t, bin, "sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq", "touch", "printf", "time", "date")
 	var list strings.Builder
 	for _, c := range cases {
 		fmt.Fprintf(&list, "%s\t%s\t%s\n", c.name, c.argv[0], strings.Join(c.argv, "\t"))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte(list.String()), 0o644))
-	cpio = filepath.Join(t.TempDir(), "initramfs.cpio")
-	cmd = exec.Command("sh", "-c", "find . | LC_ALL=C sort | cpio -o -H newc --quiet > "+cpio)
-	cmd.Dir = root
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "cpio: %s", out)
-	return cpio, root
+	return testenv.Cpio(t, root), root
 }
 
 // onLinux runs a case under qemu-aarch64 (user mode: Linux's own system
