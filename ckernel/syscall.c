@@ -206,36 +206,40 @@ static long unimplemented(u64 nr) {
 	return -ENOSYS;
 }
 
+// NOT_FAST is fast_syscall's answer for a call it does not serve: no
+// system call returns it (results are addresses below 2^48 or -errno).
+#define NOT_FAST (1L << 62)
+
 // fast_syscall serves the calls that take only the locks of what they
 // touch, or none: the Go runtime's hot paths (futexes, time, memory,
-// threads). It returns false for every other call.
-static bool fast_syscall(struct trapframe *tf, long *r) {
+// threads). It returns NOT_FAST for every other call.
+static long fast_syscall(struct trapframe *tf) {
 	u64 *a = tf->x;
 	switch (a[8]) {
-	case SYS_mmap: *r = sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]); return true;
-	case SYS_munmap: *r = sys_munmap(a[0], a[1]); return true;
-	case SYS_mprotect: *r = sys_mprotect(a[0], a[1], (int)a[2]); return true;
-	case SYS_madvise: *r = sys_madvise(a[0], a[1], (int)a[2]); return true;
-	case SYS_brk: *r = 0; return true; // no heap break: the runtime falls back to mmap
-	case SYS_clone: *r = sys_clone(tf); return true;
-	case SYS_exit: *r = sys_exit(); return true;
-	case SYS_exit_group: services_poweroff((int)a[0]); return true;
-	case SYS_set_tid_address: current->clear_child_tid = a[0]; *r = current->tid; return true;
-	case SYS_set_robust_list: *r = 0; return true;
-	case SYS_futex: *r = sys_futex(a[0], (int)a[1], (u32)a[2], a[3]); return true;
-	case SYS_nanosleep: *r = sys_nanosleep(a[0]); return true;
-	case SYS_clock_nanosleep: *r = a[1] ? -EINVAL : sys_nanosleep(a[2]); return true; // relative only
-	case SYS_clock_gettime: *r = sys_clock_gettime((int)a[0], a[1]); return true;
-	case SYS_clock_getres: if (a[1]) { ((struct timespec *)a[1])->sec = 0; ((struct timespec *)a[1])->nsec = 1; } *r = 0; return true;
-	case SYS_sched_getaffinity: *r = sys_sched_getaffinity((int)a[0], a[1], a[2]); return true;
-	case SYS_sched_yield: yield(); *r = 0; return true;
-	case SYS_getpid: *r = PID; return true;
-	case SYS_getppid: *r = 0; return true;
-	case SYS_gettid: *r = current->tid; return true;
-	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: *r = 0; return true;
-	case SYS_prctl: *r = 0; return true;
-	case SYS_getrandom: *r = random_fill(a[0], a[1]); return true;
-	default: return false;
+	case SYS_mmap: return sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], a[5]);
+	case SYS_munmap: return sys_munmap(a[0], a[1]);
+	case SYS_mprotect: return sys_mprotect(a[0], a[1], (int)a[2]);
+	case SYS_madvise: return sys_madvise(a[0], a[1], (int)a[2]);
+	case SYS_brk: return 0; // no heap break: the runtime falls back to mmap
+	case SYS_clone: return sys_clone(tf);
+	case SYS_exit: return sys_exit();
+	case SYS_exit_group: services_poweroff((int)a[0]); return 0;
+	case SYS_set_tid_address: current->clear_child_tid = a[0]; return current->tid;
+	case SYS_set_robust_list: return 0;
+	case SYS_futex: return sys_futex(a[0], (int)a[1], (u32)a[2], a[3]);
+	case SYS_nanosleep: return sys_nanosleep(a[0]);
+	case SYS_clock_nanosleep: return a[1] ? -EINVAL : sys_nanosleep(a[2]); // relative only
+	case SYS_clock_gettime: return sys_clock_gettime((int)a[0], a[1]);
+	case SYS_clock_getres: if (a[1]) { ((struct timespec *)a[1])->sec = 0; ((struct timespec *)a[1])->nsec = 1; } return 0;
+	case SYS_sched_getaffinity: return sys_sched_getaffinity((int)a[0], a[1], a[2]);
+	case SYS_sched_yield: yield(); return 0;
+	case SYS_getpid: return PID;
+	case SYS_getppid: return 0;
+	case SYS_gettid: return current->tid;
+	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: return 0;
+	case SYS_prctl: return 0;
+	case SYS_getrandom: return random_fill(a[0], a[1]);
+	default: return NOT_FAST;
 	}
 }
 
@@ -273,9 +277,11 @@ static long bkl_syscall(struct trapframe *tf) {
 	}
 }
 
+// linux_syscall serves a Linux call: without the big kernel lock if it
+// can, else under it.
 static long linux_syscall(struct trapframe *tf) {
-	long r;
-	if (fast_syscall(tf, &r))
+	long r = fast_syscall(tf);
+	if (r != NOT_FAST)
 		return r;
 	bkl_enter();
 	r = bkl_syscall(tf);
