@@ -39,3 +39,12 @@ $(INITRAMFS): $(BUILD)/deps/busybox $(USER_SRCS) $(USER_APP_SRCS) mk/user.mk
 run: $(INITRAMFS)
 
 .PHONY: initramfs
+
+soak-fuzz: kernel ## the EL0 system-call fuzzer for FUZZCALLS calls (default 1,000,000): no panic, no leaked page or goroutine
+	@BURROW_QEMU=1 BURROW_SOAK_CALLS=$(or $(FUZZCALLS),1000000) $(GO) test -count=1 -timeout 0 -v \
+		-run '^TestQEMUSyscallFuzzSoak$$' ./kernel/proc | grep -E '^(--- |ok|FAIL|\s+qemu_test)|sysfuzz'
+
+# make soak runs the fuzzer's million calls too (mk/kernel.mk, mk/smp.mk).
+soak: soak-fuzz
+
+.PHONY: soak-fuzz

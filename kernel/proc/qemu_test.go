@@ -122,6 +122,8 @@ func TestQEMUUserPrograms(t *testing.T) {
 		{name: "exit-status", argv: []string{"/bin/conform", "exit3"}, want: "== exit3\n", exit: 3},
 		{name: "exec", argv: []string{"/bin/conform", "exec"}, want: "== exec\n" +
 			"exec \"from a child\\n\" <nil>\nexit code 7\nstdin \"12\" <nil>\nmissing program: true\n"},
+		{name: "isolation", argv: []string{"/bin/conform", "isolation"}, want: "== isolation\n" +
+			"child: fault reading the other process's address\nchild error: <nil>\nparent still reads: secret\n"},
 		{name: "jobctl", argv: []string{"/bin/conform", "jobctl"}, want: "== jobctl\n" +
 			"stopped=true by stopped (signal) <nil>\nstop reported once: true\ncontinued=true <nil>\n" +
 			"exited=true status=0 <nil>\n== nap\nnap: nanosleep returned <nil>\n"},
@@ -233,5 +235,33 @@ func TestQEMUShell(t *testing.T) {
 	assert.Contains(t, console, "/init exited with status 3", "the console's sh starts a second shell")
 	if testing.Verbose() || t.Failed() {
 		t.Logf("console:\n%s", console)
+	}
+}
+
+// TestQEMUSyscallFuzzSoak is make soak-fuzz: the EL0 system-call fuzzer
+// for BURROW_SOAK_CALLS calls (a million in make soak) on virt. The kernel
+// must stay up and test=proc must find no page or goroutine left behind.
+// Without BURROW_SOAK_CALLS it is skipped: make test runs 100,000 calls in
+// TestQEMUUserPrograms.
+func TestQEMUSyscallFuzzSoak(t *testing.T) {
+	calls := os.Getenv("BURROW_SOAK_CALLS")
+	if calls == "" {
+		t.Skip("BURROW_SOAK_CALLS is not set (make soak-fuzz sets it)")
+	}
+	testenv.NeedQEMU(t, "kernel8.img", "deps/busybox")
+	n, err := strconv.Atoi(calls)
+	require.NoError(t, err, "BURROW_SOAK_CALLS=%q", calls)
+	cases := []userCase{{name: "sysfuzz", argv: []string{"/bin/sysfuzz", calls}}}
+	cpio, _ := buildInitramfs(t, cases)
+	outs, exits, res := runCases(t, "virt", cpio)
+	require.Equal(t, 0, exits["sysfuzz"], "sysfuzz exit status; console:\n%s", strings.Join(res.Lines, "\n"))
+	require.Equal(t, fmt.Sprintf("sysfuzz: %d calls done\n", n), outs["sysfuzz"])
+	results := res.Find("result")
+	require.NotEmpty(t, results)
+	for _, r := range results {
+		assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
+	}
+	for _, r := range res.Find("proc-stats") {
+		t.Logf("sysfuzz: %d calls, kernel counted %s system calls, %s faults, %s signals", n, r.Get("syscalls"), r.Get("faults"), r.Get("signals"))
 	}
 }
