@@ -105,8 +105,8 @@ static void banner(void) {
 	       bootinfo.entry_el, ram_total(), plat.cpus, insns);
 }
 
-// start_secondaries brings up as many cores as cpus= asks (default 1, for
-// now: the SMP issue makes all of them the default once it is done).
+// start_secondaries brings up as many cores as cpus= asks (default 1: the
+// icount tiers measure instructions on one core; README.md says why).
 static void start_secondaries(void) {
 	char buf[8];
 	cpus[0].online = true;

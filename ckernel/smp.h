@@ -10,5 +10,6 @@ int smp_start(int max);
 // smp_kick_cpu interrupts CPU n, so that the thread running there passes
 // through the C core (for example to take a pending signal).
 void smp_kick_cpu(int n);
-// SGI_WAKE is the software-generated interrupt smp_kick sends.
+// SGI_WAKE is the software-generated interrupt smp_kick_cpu sends: it wakes
+// an idle CPU from WFI, or makes a busy one pass through the C core.
 #define SGI_WAKE 0

@@ -4,8 +4,8 @@
 // runnable threads under its own lock. A CPU runs the threads of its own
 // queue round-robin; when its queue is empty it steals the first thread of
 // another CPU's queue. Idle CPUs wait in WFI; whoever makes a thread
-// runnable sends an SGI to a CPU that is idle (smp_kick), which then finds
-// the thread by stealing if it is not in its own queue.
+// runnable puts it on an idle CPU's queue if its own CPU is busy, and
+// wakes that CPU with an SGI (make_runnable).
 //
 // Locking (the full table is in ckernel/README.md):
 //   - threads_lock guards the thread table's free slots and next_tid;
