@@ -133,8 +133,10 @@ void secondary_main(int id) {
 	gic_enable(timer_irq());             // its own timer's PPI
 	gic_enable(SGI_WAKE);
 	timer_init(timer_irq());             // its periodic tick
-	__atomic_store_n(&mycpu()->online, true, __ATOMIC_RELEASE);
+	// Say so before saying so to CPU 0, which may report and stop the
+	// machine the moment the last core is online (test=smp).
 	kprintf("smp: cpu %d online\n", id);
+	__atomic_store_n(&mycpu()->online, true, __ATOMIC_RELEASE);
 	smptest_secondary(id);               // test=locktorture, tlbshoot: its part
 	thread_idle_loop();
 }
