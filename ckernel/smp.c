@@ -104,8 +104,9 @@ int smp_start(int max) {
 			kprintf("smp: cpu %d not started: %s\n", n, err);
 			continue;
 		}
-		// Wait up to 100 ms for it.
-		u64 deadline = counter_now() + counter_freq() / 10;
+		// Wait up to a second for it: a core takes microseconds, but a
+		// vCPU on a loaded emulator host may wait far longer for a turn.
+		u64 deadline = counter_now() + counter_freq();
 		while (!__atomic_load_n(&cpus[n].online, __ATOMIC_ACQUIRE) && counter_now() < deadline)
 			;
 		if (!cpus[n].online)

@@ -351,8 +351,17 @@ void smptest_run(int online) {
 	bool pass;
 	if (selected == locktorture) {
 		locktorture(0);
-		while (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) < online - 1)
-			;
+		// Every core online now takes part, even one that came up
+		// after smp_start stopped waiting for it.
+		for (;;) {
+			int n = 0;
+			for (u64 m = cpus_online(); m; m &= m - 1)
+				n++;
+			if (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) >= n - 1) {
+				ncpus = n;
+				break;
+			}
+		}
 		pass = locktorture_report();
 	} else {
 		pass = tlbshoot_report();

@@ -144,35 +144,28 @@ static struct thread *steal(struct cpu *me) {
 	return NULL;
 }
 
-// idle_cpu_locked returns an idle CPU other than c whose queue lock it
-// took with spin_trylock (c's is held, so waiting could deadlock), or NULL.
-static struct cpu *idle_cpu_locked(struct cpu *c) {
-	for (int i = 1; i < MAX_CPUS; i++) {
-		struct cpu *d = &cpus[(c->id + i) % MAX_CPUS];
-		if (d->online && d->thread == d->idle && d->rq.n == 0 && spin_trylock(&d->rq.lock))
-			return d;
-	}
-	return NULL;
-}
-
-// make_runnable queues t, asleep or new, whose state c's lock guards (it
-// is held). If c is busy and another CPU idles, t moves there, so it runs
-// at once and does not wait for, then cut short, c's thread's time slice.
-// Then the CPU that will run t is woken with an SGI if it idles.
+// make_runnable queues t, asleep or new, on c, whose lock guards it (and
+// is held), and makes sure a CPU comes for it: c itself if it idles, else
+// one idle CPU, woken with an SGI, which steals t. Whichever is first runs
+// it. Often that is c: a Go M that wakes another and then sleeps (the
+// runtime's hand-off of a P) lets c switch to the woken M at once, while
+// waking another core costs an interrupt, and on an emulator with fewer
+// host cores than vCPUs, waiting for the host to run that vCPU.
 static void make_runnable(struct cpu *c, struct thread *t, long result) {
 	t->wake_result = result;
 	t->state = T_RUNNABLE;
-	struct cpu *d = c->thread != c->idle ? idle_cpu_locked(c) : NULL;
-	if (d) {
-		t->cpu = d->id; // both locks held: the move is atomic
-		enqueue(d, t);
-		spin_unlock(&d->rq.lock);
-		smp_kick_cpu(d->id);
+	enqueue(c, t);
+	if (c->thread == c->idle) {
+		smp_kick_cpu(c->id);
 		return;
 	}
-	enqueue(c, t);
-	if (c->thread == c->idle)
-		smp_kick_cpu(c->id);
+	for (int i = 1; i < MAX_CPUS; i++) {
+		struct cpu *d = &cpus[(c->id + i) % MAX_CPUS];
+		if (d->online && d->thread == d->idle) {
+			smp_kick_cpu(d->id);
+			return;
+		}
+	}
 }
 
 // ----- switching -----

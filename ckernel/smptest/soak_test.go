@@ -46,7 +46,7 @@ func TestQEMUSMPSoak(t *testing.T) {
 		runs[r.name]++
 		if why := soakFault(res, err); why != "" {
 			faults[r.name]++
-			t.Errorf("%s run %d: %s", r.name, runs[r.name], why)
+			t.Errorf("%s run %d: %s; the console's end:\n%s", r.name, runs[r.name], why, tail(res, 25))
 		}
 	}
 	total, bad := 0, 0
@@ -57,6 +57,18 @@ func TestQEMUSMPSoak(t *testing.T) {
 		parts = append(parts, fmt.Sprintf("%s %d/%d", r.name, faults[r.name], runs[r.name]))
 	}
 	t.Logf("soak: %d runs, %d faults in %v (faults/runs: %s)", total, bad, d, strings.Join(parts, ", "))
+}
+
+// tail is the last n console lines of a run.
+func tail(res *qemu.Result, n int) string {
+	if res == nil {
+		return ""
+	}
+	l := res.Lines
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return strings.Join(l, "\n")
 }
 
 // soakFault says why a run counts as a fault, or "" if it does not. The
