@@ -14,7 +14,7 @@ tier() {
 	times+=("$(printf '%-28s %4ds' "$name" $((SECONDS - start)))")
 }
 
-tier "build (kernel, sdcard, burrow)" make --no-print-directory kernel ktest-images sdcard build/burrow
+tier "build (kernel, initramfs, sdcard, burrow)" make --no-print-directory kernel initramfs ktest-images sdcard build/burrow
 tier "1 host (go test ./...)" go test -count=1 ./...
 tier "2 QEMU and images" env BURROW_QEMU=1 go test -count=1 -run '^(TestQEMU|TestImage)' ./...
 tier "3 Go packages at EL1" env BURROW_QEMU=1 go test -count=1 -run '^TestInKernel' ./ckernel/boottest
