@@ -5,7 +5,14 @@
 // free objects themselves; an empty list is refilled by carving one fresh
 // page. A page's class is remembered in a small table, so free needs no
 // size. Objects come from the direct map, so C and Go see the same address.
+//
+// The free lists are per CPU, as Linux's SLUB keeps per-CPU slabs: a
+// direct call runs with IRQs masked and cannot move to another core while
+// it runs, so a core's own lists need no lock at all. An object freed on
+// another core than the one that allocated it simply joins that core's
+// list. Only the class table's creation, once, takes alloc_lock.
 #include "cfuncs.h"
+#include "cpu.h"
 #include "gic.h"
 #include "lib.h"
 #include "memlayout.h"
@@ -19,14 +26,15 @@
 struct free_obj {
 	struct free_obj *next;
 };
-// alloc_lock guards the free lists and page_class. A direct call arrives
-// from any core with IRQs masked and holding no other lock. Order: before
-// palloc_lock (a refill takes a page).
+// alloc_lock guards the creation of page_class (once). Order: before
+// palloc_lock (it takes pages).
 struct spinlock alloc_lock = SPINLOCK_INIT("alloc", RANK_ALLOC);
-static struct free_obj *free_list[NCLASSES];
+static struct free_obj *free_list[MAX_CPUS][NCLASSES]; // each CPU's own: no lock
 
 // page_class maps a physical page number to its class + 1 (0 = not ours).
-// 1 byte per page of the first 4 GiB: enough for a Pi 4's low memory.
+// 1 byte per page of the first 4 GiB: enough for a Pi 4's low memory. A
+// page's byte is written by the core that carves the page, before any of
+// its objects can reach another core.
 #define CLASS_PAGES (4 * GiB / PAGE_SIZE)
 static u8 *page_class;
 
@@ -37,58 +45,58 @@ static int class_of(size_t size) {
 	return c;
 }
 
-// alloc_locked is go_alloc_kernel_memory with alloc_lock held.
-static void *alloc_locked(size_t size) {
+// class_table returns page_class, creating it on first use.
+static u8 *class_table(void) {
+	u8 *t = __atomic_load_n(&page_class, __ATOMIC_ACQUIRE);
+	if (t)
+		return t;
+	spin_lock(&alloc_lock);
 	if (!page_class) {
 		u64 pa = palloc_alloc(CLASS_PAGES / PAGE_SIZE);
-		if (!pa)
-			return NULL;
-		page_class = PHYS_TO_VIRT(pa);
+		if (pa)
+			__atomic_store_n(&page_class, (u8 *)PHYS_TO_VIRT(pa), __ATOMIC_RELEASE);
 	}
-	int c = class_of(size);
-	if (!free_list[c]) {
-		u64 pa = palloc_alloc(1);
-		if (!pa || pa >= 4 * GiB)
-			return NULL;
-		page_class[pa / PAGE_SIZE] = (u8)(c + 1);
-		size_t obj = 1UL << (c + MIN_SHIFT);
-		for (size_t off = 0; off < PAGE_SIZE; off += obj) {
-			struct free_obj *o = (struct free_obj *)((u8 *)PHYS_TO_VIRT(pa) + off);
-			o->next = free_list[c];
-			free_list[c] = o;
-		}
-	}
-	struct free_obj *o = free_list[c];
-	free_list[c] = o->next;
-	return o;
+	t = page_class;
+	spin_unlock(&alloc_lock);
+	return t;
 }
 
 void *go_alloc_kernel_memory(size_t size) {
 	if (size == 0 || size > (1UL << MAX_SHIFT))
 		return NULL;
-	spin_lock(&alloc_lock);
-	void *p = alloc_locked(size);
-	spin_unlock(&alloc_lock);
-	return p;
-}
-
-static void free_locked(void *p) {
-	u64 pa = VIRT_TO_PHYS(p);
-	int c = pa < 4 * GiB ? page_class[pa / PAGE_SIZE] - 1 : -1;
-	if (c < 0)
-		return; // not from this allocator: ignore rather than corrupt
-	struct free_obj *o = p;
-	o->next = free_list[c];
-	free_list[c] = o;
+	u8 *classes = class_table();
+	if (!classes)
+		return NULL;
+	int c = class_of(size);
+	struct free_obj **list = &free_list[mycpu()->id][c];
+	if (!*list) {
+		u64 pa = palloc_alloc(1);
+		if (!pa || pa >= 4 * GiB)
+			return NULL;
+		classes[pa / PAGE_SIZE] = (u8)(c + 1);
+		size_t obj = 1UL << (c + MIN_SHIFT);
+		for (size_t off = 0; off < PAGE_SIZE; off += obj) {
+			struct free_obj *o = (struct free_obj *)((u8 *)PHYS_TO_VIRT(pa) + off);
+			o->next = *list;
+			*list = o;
+		}
+	}
+	struct free_obj *o = *list;
+	*list = o->next;
+	return o;
 }
 
 void go_free_kernel_memory(void *p) {
-	if (!p)
+	u8 *classes = __atomic_load_n(&page_class, __ATOMIC_ACQUIRE);
+	if (!p || !classes)
 		return;
-	spin_lock(&alloc_lock);
-	if (page_class)
-		free_locked(p);
-	spin_unlock(&alloc_lock);
+	u64 pa = VIRT_TO_PHYS(p);
+	int c = pa < 4 * GiB ? classes[pa / PAGE_SIZE] - 1 : -1;
+	if (c < 0)
+		return; // not from this allocator: ignore rather than corrupt
+	struct free_obj *o = p;
+	o->next = free_list[mycpu()->id][c];
+	free_list[mycpu()->id][c] = o;
 }
 
 __attribute__((noinline)) u64 c_nop(u64 x) {

@@ -8,7 +8,7 @@
 #include "spinlock.h"
 #include "types.h"
 
-// alloc_lock guards go_alloc_kernel_memory's free lists (cfuncs.c).
+// alloc_lock guards the creation of the object allocator's class table (cfuncs.c).
 extern struct spinlock alloc_lock;
 
 enum cfunc_index {

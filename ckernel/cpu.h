@@ -31,6 +31,7 @@ struct cpu {
 	u64 next_tick;          // counter value of its next periodic tick
 	bool online;
 	u8 held[LOCK_RANKS];    // locks of each rank this CPU holds (spinlock.c)
+	u32 held_mask;          // bit r set while held[r] > 0: the order check's one load
 	u64 probe_va;           // a test's load here may fault (smptest.c)
 	u64 probe_faults;       // how many such faults the trap handler skipped
 	// Accounting (all in counter ticks; /proc/stat and the console's cpus

@@ -9,24 +9,31 @@ bool spin_trylock(struct spinlock *l) {
 	// before the lock is ours.
 	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0)
 		return false;
-	l->cpu = mycpu()->id;
+	struct cpu *c = mycpu();
+	l->cpu = c->id;
 	l->acquires++;
-	mycpu()->held[l->rank]++;
+	c->held[l->rank]++;
+	c->held_mask |= 1u << l->rank;
 	return true;
 }
 
-// check_order panics if this CPU holds a lock that must come after l.
-static void check_order(struct spinlock *l) {
+// order_broken reports a broken lock order (taking l while holding a lock
+// of its rank or a later one: the same lock twice is one case) and stops.
+__attribute__((noinline, noreturn)) static void order_broken(struct spinlock *l) {
 	struct cpu *c = mycpu();
-	if (l->cpu == c->id && l->locked)
+	int r = LOCK_RANKS - 1;
+	while (r > 0 && !c->held[r])
+		r--;
+	if (l->locked && l->cpu == c->id)
 		panic("spinlock %s: CPU %d takes it twice", l->name, c->id);
-	for (int r = l->rank; r < LOCK_RANKS; r++)
-		if (c->held[r])
-			panic("lock order: CPU %d takes %s (rank %d) holding a lock of rank %d", c->id, l->name, l->rank, r);
+	panic("lock order: CPU %d takes %s (rank %d) holding a lock of rank %d", c->id, l->name, l->rank, r);
 }
 
 void spin_lock(struct spinlock *l) {
-	check_order(l);
+	// The order check is one load and a shift: held_mask has a bit for
+	// each rank this CPU holds, and none may be l's rank or later.
+	if (mycpu()->held_mask >> l->rank)
+		order_broken(l);
 	bool waited = false;
 	while (!spin_trylock(l)) {
 		waited = true;
@@ -41,9 +48,11 @@ void spin_lock(struct spinlock *l) {
 }
 
 void spin_unlock(struct spinlock *l) {
-	if (!l->locked || l->cpu != mycpu()->id)
-		panic("spinlock %s: CPU %d releases it, held by %d", l->name, mycpu()->id, l->cpu);
-	mycpu()->held[l->rank]--;
+	struct cpu *c = mycpu();
+	if (!l->locked || l->cpu != c->id)
+		panic("spinlock %s: CPU %d releases it, held by %d", l->name, c->id, l->cpu);
+	if (--c->held[l->rank] == 0)
+		c->held_mask &= ~(1u << l->rank);
 	l->cpu = -1;
 	// Store-release: everything written under the lock is visible to
 	// the next holder before it sees the lock free. DSB ISH makes the

@@ -33,7 +33,7 @@ enum lock_rank {
 	RANK_FUTEX,   // futex.c: a futex wait's check-and-sleep against wakes
 	RANK_IRQ,     // services.c: which interrupts Go drivers wait for
 	RANK_VM,      // vma.c: the area list and the kernel region's page tables
-	RANK_ALLOC,   // cfuncs.c: go_alloc_kernel_memory's free lists
+	RANK_ALLOC,   // cfuncs.c: creating the object allocator's class table
 	RANK_RUNQ,    // thread.c: a CPU's run queue and its threads' states
 	RANK_THREADS, // thread.c: free slots of the thread table, next_tid
 	RANK_PALLOC,  // palloc.c: the page bitmap
