@@ -137,6 +137,15 @@ park_secondary:
 	cbz	x1, park_secondary
 	br	x1
 
+// park_wfi is where smp.c sends the spin-table cores Burrow does not use:
+// interrupts masked and no timer or GIC interface set up, so WFI never
+// returns and the core stays asleep (MMU off, any EL).
+	.globl	park_wfi
+park_wfi:
+	msr	daifset, #0xf
+1:	wfi
+	b	1b
+
 // secondary_entry is where smp.c starts a secondary core: through the spin
 // table (the Pi's firmware and QEMU raspi4b), PSCI CPU_ON (QEMU virt), or
 // park_secondary. It runs at the physical address, MMU off, at any EL.

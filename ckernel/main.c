@@ -112,8 +112,10 @@ static void start_secondaries(void) {
 	cpus[0].online = true;
 	gic_enable(SGI_WAKE);
 	int want = bootarg(plat.bootargs, "cpus", buf, sizeof buf) ? (int)parse_u64(buf) : 1;
-	if (want <= 1)
+	if (want <= 1) {
+		smp_start(1); // starts none, parks the firmware's spinning cores
 		return;
+	}
 	console_smp = true; // from here on, console output takes console_lock
 	smptest_select(plat.bootargs); // test=locktorture or tlbshoot: every core runs it
 	int online = smp_start(want);

@@ -32,7 +32,7 @@
 u64 secondary_release; // park_secondary's mailbox (physical address to jump to)
 u8 secondary_stacks[MAX_CPUS][SECONDARY_STACK_SIZE] __attribute__((aligned(16)));
 static struct thread idle_threads[MAX_CPUS];
-extern char secondary_entry[], _start[];
+extern char secondary_entry[], park_wfi[], _start[];
 
 u64 cpus_online(void) {
 	u64 m = 0;
@@ -89,10 +89,34 @@ static const char *release(int n, int node, u64 entry_pa) {
 	return "no enable-method this kernel knows";
 }
 
+// park_idle sends the spin-table cores Burrow will not use to park_wfi
+// (boot.S), where they sleep in WFI with interrupts masked for good. Left
+// in the firmware's loop they would keep executing it: on a Pi that is
+// power spent polling, and under QEMU's icount a never-idle machine,
+// whose idle time is never skipped (a `sleep 1` became a billion
+// instructions to execute). PSCI cores are powered off already, and
+// cores parked in the image (entered at EL3) share one mailbox, so only
+// spin-table cores are parked here.
+static void park_idle(int from) {
+	const struct fdt *f = &plat.fdt;
+	if (bootinfo.entry_el == 3)
+		return;
+	u64 park_pa = bootinfo.image_pa + (u64)(park_wfi - _start);
+	for (int n = from; n < MAX_CPUS; n++) {
+		char path[24];
+		ksnprintf(path, sizeof path, "/cpus/cpu@%d", n);
+		int node = fdt_find_path(f, path);
+		const char *method = node < 0 ? NULL : fdt_prop(f, node, "enable-method", NULL);
+		if (method && strcmp(method, "spin-table") == 0)
+			release(n, node, park_pa);
+	}
+}
+
 int smp_start(int max) {
 	const struct fdt *f = &plat.fdt;
 	u64 entry_pa = bootinfo.image_pa + (u64)(secondary_entry - _start);
 	int cpus_node = fdt_find_path(f, "/cpus");
+	park_idle(max < 1 ? 1 : max);
 	for (int n = 1; n < max && n < MAX_CPUS; n++) {
 		char path[24];
 		ksnprintf(path, sizeof path, "/cpus/cpu@%d", n);

@@ -2,7 +2,8 @@
 #pragma once
 #include "types.h"
 
-// smp_start releases up to max - 1 secondary cores, as the device tree
+// smp_start releases up to max - 1 secondary cores (parking the rest in
+// WFI where the firmware left them spinning), as the device tree
 // says (spin-table on the Pi, PSCI on virt), or from park_secondary when
 // all cores entered the image, and waits for them to come online. It
 // returns how many CPUs are online.
