@@ -122,8 +122,8 @@ func (c *Config) Args(interactive bool) ([]string, error) {
 	if c.Initrd != "" {
 		args = append(args, "-initrd", c.Initrd)
 	}
-	if c.Append != "" {
-		args = append(args, "-append", c.Append)
+	if app := c.bootArgs(interactive); app != "" {
+		args = append(args, "-append", app)
 	}
 	// The PL011 is the first serial port on every board, so one -serial
 	// is enough.
@@ -151,6 +151,30 @@ func (c *Config) Args(interactive bool) ([]string, error) {
 		args = append(args, "-S")
 	}
 	return append(args, c.Extra...), nil
+}
+
+// bootArgs is the kernel command line. Burrow starts every core the device
+// tree lists unless cpus= says otherwise; a run that is not interactive (a
+// test, a benchmark, the grader, the debugger) gets cpus=1 unless it asks
+// for more, because under icount the instruction counter adds up every
+// vCPU's instructions, round robin on one host thread, and figures and
+// stepping are meant for one core. Interactive runs (burrow run) keep the
+// kernel's default: all four cores of the Pi.
+func (c *Config) bootArgs(interactive bool) string {
+	if interactive || hasBootWord(c.Append, "cpus") {
+		return c.Append
+	}
+	return strings.TrimSpace(c.Append + " cpus=1")
+}
+
+// hasBootWord reports whether the command line has key=... or key.
+func hasBootWord(cmdline, key string) bool {
+	for _, w := range strings.Fields(cmdline) {
+		if k, _, _ := strings.Cut(w, "="); k == key {
+			return true
+		}
+	}
+	return false
 }
 
 // escapeOpt escapes a value inside a QEMU key=value option list, where a
