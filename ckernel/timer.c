@@ -42,6 +42,11 @@ void timer_rearm(void) {
 
 void timer_init(u32 irq) {
 	irq_id = irq;
+	// CNTKCTL_EL1 (D23.11.7) is per core: EL0VCTEN (bit 1) lets programs
+	// at EL0 read CNTVCT_EL0 and CNTFRQ_EL0, as on Linux. Go's runtime
+	// reads both when it spins on a lock (procyield), and the vDSO's
+	// clock could; without it those reads trap as undefined: SIGILL.
+	write_sysreg(cntkctl_el1, 1UL << 1);
 	mycpu()->next_tick = counter_now() + counter_freq() / HZ;
 	timer_rearm();
 }

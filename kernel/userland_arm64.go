@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 
 	"github.com/burrow-os/burrow/kernel/abi/linux"
@@ -74,6 +75,7 @@ func newUserland() (*proc.Kernel, *vfs.TTY, *vfs.FS, error) {
 		Clock:      virtualClock(s.CounterFreq),
 		Log:        func(format string, args ...any) { fmt.Printf(format+"\n", args...) },
 		Random:     func(b []byte) { rand.Read(b) },
+		CPUs:       runtime.NumCPU, // the C core started the secondaries before the runtime counted them
 		Memory: func() (uint64, uint64) {
 			st := kmm.Phys.Stats()
 			return (hi - lo), st.FreePages * mm.PageSize

@@ -6,5 +6,5 @@
 # than this machine has. About 35 s on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-env BURROW_QEMU=1 BURROW_SMP_TIER=1 go test -count=1 -p 1 -v -run '^TestQEMUSMP' ./ckernel/smptest |
-	grep -E '^(--- |ok|FAIL|PASS)|smp_test.go|cpus_test.go'
+env BURROW_QEMU=1 BURROW_SMP_TIER=1 go test -count=1 -p 1 -v -run '^TestQEMUSMP' ./ckernel/smptest ./kernel/proc |
+	grep -E '^(--- |ok|FAIL|PASS)|smp_test.go|cpus_test.go|qemu_test.go'

@@ -28,7 +28,7 @@ func TestQEMUSMPCPUAccounting(t *testing.T) {
 		Input: []qemu.Input{
 			// Boot ends in busybox's shell; its exit returns to the
 			// kernel console.
-			{After: "burrow$ ", Text: "cat /proc/stat; exit\r"},
+			{After: "burrow$ ", Text: "cat /proc/stat; echo nproc=$(nproc) cpuinfo=$(grep -c ^processor /proc/cpuinfo); exit\r"},
 			{After: "burrow> ", Text: "cpus\r"},
 			{After: "CPUs online;", Text: "poweroff\r"},
 		},
@@ -37,6 +37,7 @@ func TestQEMUSMPCPUAccounting(t *testing.T) {
 	require.NoError(t, err, "console:\n%s", console)
 	assert.Equal(t, 0, res.ExitCode, "console:\n%s", console)
 	assert.Contains(t, console, "4 of 4 CPUs online", "the cpus command")
+	assert.Contains(t, console, "nproc=4 cpuinfo=4", "user space sees four CPUs (sched_getaffinity, /proc/cpuinfo)")
 	for _, n := range []string{"0", "1", "2", "3"} {
 		assert.Regexp(t, `(?m)^\s*`+n+`\s+online\s+\S+\s+\d+\.\d%\s+\S+\s+\d+\.\d%`, console, "cpus row %s", n)
 		assert.Regexp(t, `(?m)^cpu`+n+`( \d+){10}\r?$`, console, "/proc/stat cpu%s line", n)

@@ -35,6 +35,9 @@ type Config struct {
 	Hostname string
 	// Memory is the RAM total and free, for sysinfo and /proc/meminfo.
 	Memory func() (total, free uint64)
+	// CPUs is how many CPUs are online (numbered from 0), for
+	// sched_getaffinity, /proc/cpuinfo and sysconf; nil means one.
+	CPUs func() int
 }
 
 // Kernel is the process layer: the process table and what every process
@@ -65,6 +68,9 @@ func New(cfg Config) *Kernel {
 	}
 	if cfg.Hostname == "" {
 		cfg.Hostname = "burrow"
+	}
+	if cfg.CPUs == nil {
+		cfg.CPUs = func() int { return 1 }
 	}
 	if cfg.Memory == nil {
 		cfg.Memory = func() (uint64, uint64) { return 1 << 30, 1 << 29 }

@@ -85,7 +85,11 @@ func (k *Kernel) procTree(self *Process) *vfs.FS {
 	total, free := k.cfg.Memory()
 	fs.WriteFile("/meminfo", []byte(fmt.Sprintf("MemTotal:%15d kB\nMemFree:%16d kB\nMemAvailable:%11d kB\nBuffers:%16d kB\nCached:%17d kB\nSwapTotal:%14d kB\nSwapFree:%15d kB\nShmem:%18d kB\n",
 		total/1024, free/1024, free/1024, 0, 0, 0, 0, 0)), 0o444)
-	fs.WriteFile("/cpuinfo", []byte("processor\t: 0\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 cpuid\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n"), 0o444)
+	var cpuinfo strings.Builder
+	for i := range k.cfg.CPUs() { // the Cortex-A72 (MIDR part 0xd08), as Linux prints it
+		fmt.Fprintf(&cpuinfo, "processor\t: %d\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 cpuid\nCPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: 0xd08\nCPU revision\t: 3\n\n", i)
+	}
+	fs.WriteFile("/cpuinfo", []byte(cpuinfo.String()), 0o444)
 	fs.WriteFile("/uptime", []byte(fmt.Sprintf("%d.%02d 0.00\n", uptime/time.Second, uptime%time.Second/(10*time.Millisecond))), 0o444)
 	fs.WriteFile("/loadavg", []byte(fmt.Sprintf("0.00 0.00 0.00 1/%d %d\n", len(procs), k.nextID-1)), 0o444)
 	fs.WriteFile("/stat", k.procStat(procs), 0o444) // procfs_stat.go

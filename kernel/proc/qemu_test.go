@@ -84,17 +84,16 @@ func onLinux(t *testing.T, root string, c userCase) (string, int) {
 // runCases boots test=proc on board and returns each case's output and
 // exit status.
 func runCases(t *testing.T, board, cpio string) (map[string]string, map[string]int, *qemu.Result) {
-	res, err := qemu.Run(context.Background(), qemu.Config{
-		Board:       board,
-		Kernel:      testenv.Build(t, "kernel8.img"),
-		Root:        testenv.Root(t),
-		Initrd:      cpio,
-		Append:      "semihosting=1 test=proc",
-		Icount:      true,
-		Semihosting: true,
-		Protocol:    true,
-		Backstop:    10 * time.Minute,
-	})
+	return runCasesOn(t, qemu.Config{Board: board, Icount: true}, cpio)
+}
+
+// runCasesOn is runCases on the machine cfg describes (its board, icount,
+// boot words and extra QEMU arguments).
+func runCasesOn(t *testing.T, cfg qemu.Config, cpio string) (map[string]string, map[string]int, *qemu.Result) {
+	cfg.Kernel, cfg.Root, cfg.Initrd = testenv.Build(t, "kernel8.img"), testenv.Root(t), cpio
+	cfg.Append = strings.TrimSpace("semihosting=1 test=proc " + cfg.Append)
+	cfg.Semihosting, cfg.Protocol, cfg.Backstop = true, true, 10*time.Minute
+	res, err := qemu.Run(context.Background(), cfg)
 	require.NoError(t, err, "console:\n%s", strings.Join(res.Lines, "\n"))
 	outs, exits := map[string]string{}, map[string]int{}
 	for _, r := range res.Find("proc-out") {
@@ -263,5 +262,39 @@ func TestQEMUSyscallFuzzSoak(t *testing.T) {
 	}
 	for _, r := range res.Find("proc-stats") {
 		t.Logf("sysfuzz: %d calls, kernel counted %s system calls, %s faults, %s signals", n, r.Get("syscalls"), r.Get("faults"), r.Get("signals"))
+	}
+}
+
+// TestQEMUSMPUserPrograms runs the Go conformance checks on four cores
+// (virt -smp 4, no icount, GOMAXPROCS=4 in each program): threads of one
+// process on different cores, futex wakes across cores, signals, pipes,
+// fork and exec, job control. Each must print what it prints on one core.
+// It boots four vCPUs, so it runs alone in the smp tier (mk/smp.test.sh).
+func TestQEMUSMPUserPrograms(t *testing.T) {
+	testenv.NeedQEMU(t, "kernel8.img", "deps/busybox")
+	if os.Getenv("BURROW_SMP_TIER") != "1" {
+		t.Skip("four vCPUs: runs alone in the smp tier (mk/smp.test.sh, BURROW_SMP_TIER=1)")
+	}
+	var cases []userCase
+	for _, c := range []string{"threads", "signals", "pipes", "poll", "memory", "mprotect", "files"} {
+		cases = append(cases, userCase{name: "go-" + c, argv: []string{"/bin/conform", c}})
+	}
+	cases = append(cases, userCase{name: "jobctl", argv: []string{"/bin/conform", "jobctl"}},
+		userCase{name: "sysfuzz", argv: []string{"/bin/sysfuzz", "20000"}, want: "sysfuzz: 20000 calls done\n"})
+	cpio, _ := buildInitramfs(t, cases)
+	one, _, _ := runCases(t, "virt", cpio)
+	outs, exits, res := runCasesOn(t, qemu.Config{Board: "virt", Append: "cpus=4", Extra: []string{"-smp", "4"}}, cpio)
+	console := strings.Join(res.Lines, "\n")
+	require.Contains(t, console, "4 CPUs online", "console:\n%s", console)
+	for _, c := range cases {
+		want := c.want
+		if want == "" {
+			want = one[c.name]
+		}
+		assert.Equal(t, 0, exits[c.name], "%s exit status on four cores", c.name)
+		assert.Equal(t, want, outs[c.name], "%s on four cores", c.name)
+	}
+	for _, r := range res.Find("result") {
+		assert.Equal(t, "pass", r.Get("status"), "%s: %s", r.Get("name"), r.Get("detail"))
 	}
 }

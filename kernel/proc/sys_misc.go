@@ -101,9 +101,12 @@ func sysGetrandom(t *Thread, a args) (uint64, error) {
 	return uint64(len(b)), t.p.memory().CopyOut(a[0], b)
 }
 
+// sysSchedGetaffinity reports every online CPU: a thread may run on any
+// of them (there is no sched_setaffinity). Go sizes GOMAXPROCS from it.
 func sysSchedGetaffinity(t *Thread, a args) (uint64, error) {
 	if a[1] < 8 || a[1]%8 != 0 {
 		return 0, linux.EINVAL
 	}
-	return 8, t.p.memory().CopyOut(a[2], binary.LittleEndian.AppendUint64(nil, 1))
+	n := min(t.p.k.cfg.CPUs(), 64)
+	return 8, t.p.memory().CopyOut(a[2], binary.LittleEndian.AppendUint64(nil, 1<<n-1))
 }
