@@ -2,7 +2,7 @@
 
 sdcard: $(BUILD)/sdcard.img ## write build/sdcard.img, a FAT32 card image that boots Burrow on a real Pi 4
 
-$(BUILD)/sdcard.img: $(BUILD)/kernel8.img $(BUILD)/bcm2711-rpi-4-b.dtb boot/config.txt boot/disable-bt-overlay.dts scripts/sdcard.sh
+$(BUILD)/sdcard.img: $(BUILD)/kernel8.img $(BUILD)/initramfs.cpio $(BUILD)/bcm2711-rpi-4-b.dtb boot/config.txt boot/disable-bt-overlay.dts scripts/sdcard.sh
 	@scripts/setup.sh firmware
 	scripts/sdcard.sh $@ $(BUILD)
 

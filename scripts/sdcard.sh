@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # sdcard.sh OUT BUILD: writes a bootable Raspberry Pi 4 SD-card image: an MBR
 # with one FAT32 partition (type 0x0C) starting at 1 MiB, holding the GPU
-# firmware, config.txt, the device tree, the disable-bt overlay and
-# kernel8.img. Write it with: dd if=build/sdcard.img of=/dev/sdX bs=4M
+# firmware, config.txt, the device tree, the disable-bt overlay,
+# kernel8.img and the initramfs. Write it with:
+#   dd if=build/sdcard.img of=/dev/sdX bs=4M
 set -euo pipefail
 out=$1
 build=$2
@@ -29,6 +30,6 @@ part="$img@@$((start * 512))"
 dtc -q -I dts -O dtb -o "$tmp/disable-bt.dtbo" "$top/boot/disable-bt-overlay.dts"
 mmd -i "$part" ::overlays
 mcopy -i "$part" "$build/deps/firmware/start4.elf" "$build/deps/firmware/fixup4.dat" \
-	"$top/boot/config.txt" "$build/bcm2711-rpi-4-b.dtb" "$build/kernel8.img" ::
+	"$top/boot/config.txt" "$build/bcm2711-rpi-4-b.dtb" "$build/kernel8.img" "$build/initramfs.cpio" ::
 mcopy -i "$part" "$tmp/disable-bt.dtbo" ::overlays/
 mv "$img" "$out"
