@@ -167,7 +167,7 @@ static bool locktorture_report(void) {
 			kprintf("locktorture: %s: counter %lu after %lu increments\n", v->lock->name, v->count, sum);
 			pass = false;
 		}
-		if (v->lock->locked) {
+		if (spin_is_locked(v->lock)) {
 			kprintf("locktorture: %s is still held\n", v->lock->name);
 			pass = false;
 		}

@@ -4,16 +4,25 @@
 #include "cpu.h"
 #include "panic.h"
 
-bool spin_trylock(struct spinlock *l) {
-	// Exchange is LDAXR/STXR: acquire, so nothing the lock guards is read
-	// before the lock is ours.
-	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0)
-		return false;
+// took records that this CPU now holds l.
+static void took(struct spinlock *l) {
 	struct cpu *c = mycpu();
 	l->cpu = c->id;
 	l->acquires++;
 	c->held[l->rank]++;
 	c->held_mask |= 1u << l->rank;
+}
+
+bool spin_trylock(struct spinlock *l) {
+	// Take the next ticket only if it is the one being served: a
+	// compare-and-swap (LDAXR/STXR), acquire, so nothing the lock
+	// guards is read before the lock is ours.
+	u32 t = __atomic_load_n(&l->ticket, __ATOMIC_RELAXED);
+	if ((u16)t != (u16)(t >> 16))
+		return false;
+	if (!__atomic_compare_exchange_n(&l->ticket, &t, t + (1u << 16), false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	took(l);
 	return true;
 }
 
@@ -24,7 +33,7 @@ __attribute__((noinline, noreturn)) static void order_broken(struct spinlock *l)
 	int r = LOCK_RANKS - 1;
 	while (r > 0 && !c->held[r])
 		r--;
-	if (l->locked && l->cpu == c->id)
+	if (spin_is_locked(l) && l->cpu == c->id)
 		panic("spinlock %s: CPU %d takes it twice", l->name, c->id);
 	panic("lock order: CPU %d takes %s (rank %d) holding a lock of rank %d", c->id, l->name, l->rank, r);
 }
@@ -34,35 +43,35 @@ void spin_lock(struct spinlock *l) {
 	// each rank this CPU holds, and none may be l's rank or later.
 	if (mycpu()->held_mask >> l->rank)
 		order_broken(l);
-	bool waited = false;
-	while (!spin_trylock(l)) {
-		waited = true;
-		// Test before the next test-and-set: plain loads share the
-		// cache line instead of bouncing it between waiters. WFE
-		// sleeps until the holder's SEV (or any other event).
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+	// Draw a ticket (one atomic add of 1 to the next half), then wait,
+	// asleep in WFE until the releaser's SEV, for owner to reach it.
+	// Acquire: nothing the lock guards is read before it is ours.
+	u16 mine = (u16)(__atomic_fetch_add(&l->ticket, 1u << 16, __ATOMIC_ACQUIRE) >> 16);
+	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != mine) {
+		l->contended++; // racy on purpose: a figure, not a guard
+		while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != mine)
 			wfe();
 	}
-	if (waited)
-		l->contended++;
+	took(l);
 }
 
 void spin_unlock(struct spinlock *l) {
 	struct cpu *c = mycpu();
-	if (!l->locked || l->cpu != c->id)
+	if (!spin_is_locked(l) || l->cpu != c->id)
 		panic("spinlock %s: CPU %d releases it, held by %d", l->name, c->id, l->cpu);
 	if (--c->held[l->rank] == 0)
 		c->held_mask &= ~(1u << l->rank);
 	l->cpu = -1;
-	// Store-release: everything written under the lock is visible to
-	// the next holder before it sees the lock free. DSB ISH makes the
-	// store visible before SEV wakes the cores waiting in WFE.
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	// Serve the next ticket with a store-release: everything written
+	// under the lock is visible to the next holder before it sees its
+	// turn. DSB ISH makes the store visible before SEV wakes the cores
+	// waiting in WFE.
+	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
 	dsb(ish);
 	__asm__ volatile("sev" ::: "memory");
 }
 
-bool spin_holding(struct spinlock *l) { return l->locked && l->cpu == mycpu()->id; }
+bool spin_holding(struct spinlock *l) { return spin_is_locked(l) && l->cpu == mycpu()->id; }
 
 // The big kernel lock: the spinlock plus how deeply this CPU holds it.
 struct spinlock bkl_lock = SPINLOCK_INIT("bkl", RANK_BKL);

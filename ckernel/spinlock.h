@@ -4,15 +4,15 @@
 // -mno-outline-atomics), waiters sleep in WFE, and the releaser's store is
 // followed by SEV to wake them (ARM ARM D1.16.1: WFE and events).
 //
-// The lock is test-and-test-and-set, not a ticket lock, on purpose. A
-// ticket lock is fair: the next ticket is served next, even when the core
-// holding that ticket is not running. Under QEMU with four vCPUs on a
-// two-core host that is the common case (the host deschedules a vCPU
-// thread for milliseconds), and every hand-over waited for it: with a
-// ticket lock, booting the Go runtime on four cores took 50 s instead of
-// 0.7 s (ckernel/README.md, "Locks", has the measurement). A
-// test-and-test-and-set lock goes to whichever core is running; it is
-// unfair only under contention that the lock split below keeps rare.
+// The lock is a ticket lock: fair, first come first served, so no core
+// can starve on a contended lock, which is what real hardware wants. Its
+// price shows under emulation: when the core holding the next ticket is a
+// vCPU the host has descheduled, every later waiter waits for it too.
+// With one big lock that made a four-core boot take 50 s on a two-core
+// host; with the locks split as below it boots in under a second, and
+// only the lock-torture test, which does nothing but contend, runs far
+// slower than with an unfair test-and-test-and-set lock (ckernel/README.md,
+// "Locks", has both measurements).
 //
 // C code always runs with IRQs masked (DAIF.I set by the exception entry,
 // and kept masked in C), so no lock here ever needs to mask them itself: an
@@ -44,7 +44,16 @@ enum lock_rank {
 // struct spinlock is one lock. Its counters are for the lock-torture test
 // and the README's figures; they are updated while the lock is held.
 struct spinlock {
-	volatile u32 locked; // 0 free, 1 held
+	// A ticket lock: a taker draws the next ticket and waits until owner
+	// reaches it. The two halves share one word, so drawing a ticket is
+	// one atomic add to the word (the halves are little-endian).
+	union {
+		volatile u32 ticket;
+		struct {
+			volatile u16 owner; // the ticket being served
+			volatile u16 next;  // the next ticket to hand out
+		};
+	};
 	int cpu;             // the holder's CPU id, -1 when free (for checks)
 	const char *name;
 	enum lock_rank rank;
@@ -52,7 +61,13 @@ struct spinlock {
 	u64 contended;       // times a taker found it held and had to wait
 };
 
-#define SPINLOCK_INIT(n, r) { .locked = 0, .cpu = -1, .name = (n), .rank = (r) }
+#define SPINLOCK_INIT(n, r) { .ticket = 0, .cpu = -1, .name = (n), .rank = (r) }
+
+// spin_is_locked reports whether someone holds l (or waits for it).
+static inline bool spin_is_locked(struct spinlock *l) {
+	u32 t = __atomic_load_n(&l->ticket, __ATOMIC_RELAXED);
+	return (u16)t != (u16)(t >> 16);
+}
 
 void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
