@@ -17,9 +17,24 @@ import (
 )
 
 // bootGo boots the image with the Go kernel under icount and returns the run.
+// The whole console also goes to build/test-logs/<test>.log: a Go crash
+// with every goroutine's stack can outgrow qemu.MaxLines, and the cause is
+// at the top. A failed test names the file and the run's seed.
 func bootGo(t *testing.T, board, args string) *qemu.Result {
 	t.Helper()
-	res, err := qemu.Run(context.Background(), qemu.Config{
+	logPath := filepath.Join(testenv.Build(t, "test-logs"), strings.NewReplacer("/", "-", " ", "_").Replace(t.Name())+".log")
+	require.NoError(t, os.MkdirAll(filepath.Dir(logPath), 0o755))
+	log, err := os.Create(logPath)
+	require.NoError(t, err)
+	defer log.Close()
+	var res *qemu.Result
+	t.Cleanup(func() {
+		if t.Failed() && res != nil {
+			t.Logf("whole console: %s; seed=%d reproduces the run", logPath, res.Seed)
+		}
+	})
+	res, err = qemu.Run(context.Background(), qemu.Config{
+		Console:     log,
 		Board:       board,
 		Kernel:      testenv.Build(t, "kernel8.img"),
 		Root:        testenv.Root(t),
