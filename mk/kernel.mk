@@ -118,7 +118,7 @@ bench:: bench-core
 bench-core: kernel $(BUILD)/burrow ## the hybrid core's crossings in instructions/op under icount, raspi4b and virt
 	@$(BUILD)/burrow bench
 
-soak: kernel $(BUILD)/burrow ## the runtime stress test under load for 10 minutes of virtual time (SOAK=600s)
+soak: kernel $(BUILD)/burrow ## every stress test, longer: the SMP tests in a loop, a million fuzzer calls, then the runtime under load for SOAK (600s) of virtual time
 	@$(BUILD)/burrow run -board virt -icount -semihosting -append "semihosting=1 test=runtime load=$(or $(SOAK),600s)"
 
 .PHONY: bench-core soak
