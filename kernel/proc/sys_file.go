@@ -63,6 +63,20 @@ func (t *Thread) lookupAt(dirfd, pathAddr uint64, follow bool) (*vfs.Inode, stri
 	return n, path, err
 }
 
+// at reads a directory descriptor and a path, the pair every *at system
+// call starts with: the directory a relative path starts from, and the path.
+func (t *Thread) at(dirfd, pathAddr uint64) (*vfs.Inode, string, error) {
+	d, err := t.dir(dirfd)
+	if err != nil {
+		return nil, "", err
+	}
+	path, err := t.path(pathAddr)
+	if err != nil {
+		return nil, "", err
+	}
+	return d, path, nil
+}
+
 func sysOpenat(t *Thread, a args) (uint64, error) {
 	flags := int(a[2])
 	path, err := t.path(a[1])
@@ -441,11 +455,7 @@ func sysReadlinkat(t *Thread, a args) (uint64, error) {
 }
 
 func sysMkdirat(t *Thread, a args) (uint64, error) {
-	d, err := t.dir(a[0])
-	if err != nil {
-		return 0, err
-	}
-	path, err := t.path(a[1])
+	d, path, err := t.at(a[0], a[1])
 	if err != nil {
 		return 0, err
 	}
@@ -456,11 +466,7 @@ func sysMkdirat(t *Thread, a args) (uint64, error) {
 }
 
 func sysUnlinkat(t *Thread, a args) (uint64, error) {
-	d, err := t.dir(a[0])
-	if err != nil {
-		return 0, err
-	}
-	path, err := t.path(a[1])
+	d, path, err := t.at(a[0], a[1])
 	if err != nil {
 		return 0, err
 	}
@@ -472,11 +478,7 @@ func sysSymlinkat(t *Thread, a args) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	d, err := t.dir(a[1])
-	if err != nil {
-		return 0, err
-	}
-	path, err := t.path(a[2])
+	d, path, err := t.at(a[1], a[2])
 	if err != nil {
 		return 0, err
 	}
@@ -484,19 +486,11 @@ func sysSymlinkat(t *Thread, a args) (uint64, error) {
 }
 
 func sysRenameat(t *Thread, a args) (uint64, error) {
-	od, err := t.dir(a[0])
+	od, op, err := t.at(a[0], a[1])
 	if err != nil {
 		return 0, err
 	}
-	op, err := t.path(a[1])
-	if err != nil {
-		return 0, err
-	}
-	nd, err := t.dir(a[2])
-	if err != nil {
-		return 0, err
-	}
-	np, err := t.path(a[3])
+	nd, np, err := t.at(a[2], a[3])
 	if err != nil {
 		return 0, err
 	}
