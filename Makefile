@@ -17,7 +17,7 @@ setup: ## install the tool chain, QEMU 10 and the BCM2711 device tree (idempoten
 $(BUILD)/burrow: setup FORCE
 	@$(GO) build -o $@ ./cmd/burrow
 
-run: kernel initramfs $(BUILD)/burrow ## boot Burrow on QEMU's Pi 4 model, console on this terminal (Ctrl-A X quits; sh starts busybox)
+run: kernel initramfs $(BUILD)/burrow ## boot Burrow on QEMU's Pi 4 model, four cores, into busybox's shell on this terminal (exit: kernel console; Ctrl-A X quits)
 	@$(BUILD)/burrow run -board raspi4b
 
 test: setup ## run every test tier and print the time each took
