@@ -2,7 +2,6 @@ package apps
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,11 +176,11 @@ func buildAppInitramfs(t *testing.T) (cpio, root string) {
 	text, err := os.ReadFile(filepath.Join(testenv.Root(t), "README.md"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "words.txt"), text, 0o644))
-	var list strings.Builder
+	var list []testenv.ProcCase
 	for _, c := range appCases {
-		fmt.Fprintf(&list, "%s\t%s\t%s\n", c.name, c.argv[0], strings.Join(c.argv, "\t"))
+		list = append(list, testenv.ProcCase{Name: c.name, Argv: c.argv})
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte(list.String()), 0o644))
+	testenv.WriteProcCases(t, root, list...)
 	return testenv.Cpio(t, root), root
 }
 

@@ -1,9 +1,11 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +50,30 @@ func Busybox(t testing.TB, dir string, applets ...string) {
 		if err := os.Symlink("busybox", filepath.Join(dir, a)); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// ProcCase is one program the kernel's test=proc runs: a name for its
+// report lines and its argv (argv[0] is the path).
+type ProcCase struct {
+	Name string
+	Argv []string
+}
+
+// WriteProcCases writes root/test/cases, the list test=proc reads from the
+// initramfs: one line per case, "name<TAB>path<TAB>argv..." (the path is
+// argv[0], so argv[0] appears twice).
+func WriteProcCases(t testing.TB, root string, cases ...ProcCase) {
+	t.Helper()
+	var list strings.Builder
+	for _, c := range cases {
+		fmt.Fprintf(&list, "%s\t%s\t%s\n", c.Name, c.Argv[0], strings.Join(c.Argv, "\t"))
+	}
+	dir := filepath.Join(root, "test")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cases"), []byte(list.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

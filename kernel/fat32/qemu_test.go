@@ -123,7 +123,7 @@ func initramfs(t *testing.T, script string) string {
 	testenv.GoArm64(t, filepath.Join(root, "bin", "fatbench"), "./testdata/fatbench")
 	testenv.Busybox(t, filepath.Join(root, "bin"), "sh", "ls", "cat", "wc", "echo", "mkdir", "rm", "mv", "cp", "seq", "sync", "grep", "stat", "df")
 	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "boot.sh"), []byte(script), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte("boot\t/init\t/init\t/test/boot.sh\n"), 0o644))
+	testenv.WriteProcCases(t, root, testenv.ProcCase{Name: "boot", Argv: []string{"/init", "/test/boot.sh"}})
 	return testenv.Cpio(t, root)
 }
 

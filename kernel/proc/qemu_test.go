@@ -53,11 +53,11 @@ func buildInitramfs(t *testing.T, cases []userCase) (cpio, root string) {
 	}
 	testenv.GoArm64(t, filepath.Join(root, "init"), "../userland/init")
 	testenv.Busybox(t, bin, "sh", "echo", "cat", "ls", "wc", "sort", "grep", "sed", "mkdir", "rm", "ps", "kill", "true", "false", "sleep", "uname", "head", "tr", "free", "uptime", "env", "expr", "seq", "touch", "printf", "time", "date")
-	var list strings.Builder
+	var list []testenv.ProcCase
 	for _, c := range cases {
-		fmt.Fprintf(&list, "%s\t%s\t%s\n", c.name, c.argv[0], strings.Join(c.argv, "\t"))
+		list = append(list, testenv.ProcCase{Name: c.name, Argv: c.argv})
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(root, "test", "cases"), []byte(list.String()), 0o644))
+	testenv.WriteProcCases(t, root, list...)
 	return testenv.Cpio(t, root), root
 }
 
